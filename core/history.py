@@ -1,0 +1,54 @@
+"""Turn a run's records into the series its charts draw. History is kept in full;
+what is drawn is downsampled so a long run never sends a huge figure to the browser."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+MAX_POINTS = 600  # per drawn line
+
+
+def smooth(values: np.ndarray, weight: float = 0.9) -> np.ndarray:
+    """Exponential moving average with bias correction (TensorBoard-style smoothing)."""
+    out = np.empty(len(values), dtype=np.float64)
+    acc = 0.0
+    for i, v in enumerate(values):
+        acc = weight * acc + (1 - weight) * v
+        out[i] = acc / (1 - weight ** (i + 1))
+    return out
+
+
+def downsample(x: np.ndarray, *ys: np.ndarray, max_points: int = MAX_POINTS) -> tuple[np.ndarray, ...]:
+    """Every k-th point (always keeping the last) so at most `max_points` remain."""
+    n = len(x)
+    if n <= max_points:
+        return (x, *ys)
+    index = np.unique(np.append(np.linspace(0, n - 1, max_points).astype(int), n - 1))
+    return (x[index], *(y[index] for y in ys))
+
+
+def loss_curve(records: Sequence, max_points: int = MAX_POINTS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(steps, raw loss, smoothed loss), downsampled after smoothing."""
+    steps = np.fromiter((r.step for r in records), dtype=np.int64, count=len(records))
+    loss = np.fromiter((r.loss for r in records), dtype=np.float64, count=len(records))
+    return downsample(steps, loss, smooth(loss), max_points=max_points)
+
+
+def accuracy_curve(records: Sequence) -> tuple[np.ndarray, np.ndarray]:
+    """(steps, accuracy) at the evaluation steps."""
+    pairs = [(r.step, r.accuracy) for r in records if r.accuracy is not None]
+    if not pairs:
+        return np.empty(0, np.int64), np.empty(0)
+    steps, accuracy = zip(*pairs)
+    return np.asarray(steps), np.asarray(accuracy)
+
+
+def latest(records: Sequence, attribute: str):
+    """The most recent non-None value of `attribute`, or None."""
+    for record in reversed(records):
+        value = getattr(record, attribute, None)
+        if value is not None:
+            return value
+    return None

@@ -1,0 +1,235 @@
+"""Training generators: one frozen record per optimisation step, so a page (or a notebook,
+or a test) can draw, stop and resume training wherever it likes.
+
+    for record in train_classifier(CNN(), data, ClassifierConfig()):
+        print(record.step, record.loss, record.accuracy)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from core.data import ImageData, as_float
+from core.embedding import project
+
+OPTIMIZERS = ("adam", "sgd")
+EMBED_METHODS = ("tsne", "pca", "none")
+EVAL_BATCH = 500  # test images per forward pass when evaluating: bounds memory
+
+
+def pick_device(preference: str = "auto") -> torch.device:
+    """CUDA or Apple MPS when present (or asked for), else the CPU."""
+    if preference != "auto":
+        return torch.device(preference)
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def seeded(factory: Callable[[], nn.Module], seed: int) -> nn.Module:
+    """Build a model with its initial weights drawn from `seed`: same seed, same network."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return factory()
+
+
+def check_bounds(config, bounds: dict, choices: dict) -> None:
+    """Raise ValueError for any field outside its range or list: a shared server must survive
+    a student asking for 10,000 epochs, whichever way the config was built."""
+    for name, (low, high) in bounds.items():
+        value = getattr(config, name)
+        if value is None and name == "max_steps":
+            continue
+        if not (low <= value <= high) or (isinstance(value, float) and not math.isfinite(value)):
+            raise ValueError(f"{name}={value!r} is outside [{low}, {high}]")
+    for name, allowed in choices.items():
+        if getattr(config, name) not in allowed:
+            raise ValueError(f"{name}={getattr(config, name)!r}; choose one of {allowed}")
+
+
+@dataclass(frozen=True)
+class ClassifierConfig:
+    epochs: int = 1  # passes over the training set (seed: EPOCH = 1)
+    batch_size: int = 50  # images per step (seed: BATCH_SIZE = 50)
+    lr: float = 0.001  # learning rate (seed: LR = 0.001)
+    optimizer: str = "adam"  # "adam" (the seed's) or "sgd" (with momentum 0.9)
+    eval_every: int = 50  # steps between test evaluations (seed: step % 50 == 0)
+    test_size: int = 2000  # test images per evaluation (seed: the first 2000)
+    embed_method: str = "tsne"  # "tsne" (seed), "pca" (fast) or "none"
+    embed_every: int = 50  # one embedding frame per this many steps (on an evaluation step)
+    embed_points: int = 500  # test images drawn in the embedding (seed: plot_only = 500)
+    gallery_size: int = 24  # test predictions kept per evaluation, misclassified first
+    seed: int = 1  # one seed for weights, shuffling and t-SNE
+    max_steps: int | None = None  # stop after this many steps in all (quick runs, tests)
+    device: str = "auto"  # "auto", "cpu", "cuda" or "mps"
+
+    def __post_init__(self):
+        check_bounds(self, CLASSIFIER_BOUNDS, {"optimizer": OPTIMIZERS, "embed_method": EMBED_METHODS})
+
+    def replace(self, **changes) -> ClassifierConfig:
+        return dataclasses.replace(self, **changes)
+
+
+CLASSIFIER_BOUNDS = {
+    "epochs": (1, 20),
+    "batch_size": (1, 1024),
+    "lr": (1e-6, 10.0),
+    "eval_every": (1, 10_000),
+    "test_size": (10, 10_000),
+    "embed_every": (1, 100_000),
+    "embed_points": (10, 2_000),
+    "gallery_size": (0, 100),
+    "seed": (0, 2**31 - 1),
+    "max_steps": (1, 1_000_000),
+}
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    accuracy: float  # on the test subset
+    confusion: np.ndarray  # (C, C) counts: rows are true classes, columns predictions
+    gallery_index: np.ndarray  # (G,) test-set indices shown, misclassified first
+    gallery_pred: np.ndarray  # (G,) predicted class
+    gallery_conf: np.ndarray  # (G,) probability of the predicted class
+
+
+@dataclass(frozen=True)
+class EmbeddingFrame:
+    coords: np.ndarray  # (N, 2)
+    labels: np.ndarray  # (N,) true classes of the first N test images
+    method: str
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    step: int  # optimisation steps done, from 1
+    total_steps: int
+    epoch: int  # from 0
+    samples: int  # training images seen so far
+    loss: float  # this step's training loss
+    accuracy: float | None = None  # test accuracy on evaluation steps, else None
+    evaluation: Evaluation | None = None
+    embedding: EmbeddingFrame | None = None
+
+
+class TrainingDiverged(ArithmeticError):
+    """The loss became NaN or infinite: the learning rate is almost always too high."""
+
+    def __init__(self, step: int, lr: float):
+        super().__init__(f"loss is not finite at step {step} (learning rate {lr})")
+        self.step, self.lr = step, lr
+
+
+def steps_per_epoch(n_train: int, batch_size: int) -> int:
+    return math.ceil(n_train / batch_size)
+
+
+def total_steps(n_train: int, config: ClassifierConfig) -> int:
+    steps = config.epochs * steps_per_epoch(n_train, config.batch_size)
+    return min(steps, config.max_steps) if config.max_steps else steps
+
+
+def is_eval_step(step: int, total: int, every: int) -> bool:
+    """Evaluate after the first step (an early point), every `every` steps, and at the end."""
+    return step == 1 or step % every == 0 or step == total
+
+
+def make_optimizer(name: str, params, lr: float) -> torch.optim.Optimizer:
+    if name == "adam":
+        return torch.optim.Adam(params, lr=lr)
+    return torch.optim.SGD(params, lr=lr, momentum=0.9)
+
+
+def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig = ClassifierConfig(),
+                     ) -> Iterator[StepRecord]:
+    """Train `model` (forward(x) -> (logits, features)) on `data`, yielding a record per step.
+
+    Raises TrainingDiverged when the loss stops being a finite number.
+    """
+    device = pick_device(config.device)
+    model.to(device)
+    optimizer = make_optimizer(config.optimizer, model.parameters(), config.lr)
+    shuffle = torch.Generator().manual_seed(config.seed)
+    n_train = len(data.train_y)
+    per_epoch = steps_per_epoch(n_train, config.batch_size)
+    total = total_steps(n_train, config)
+    test_x = as_float(data.test_x[: config.test_size], device)  # converted once per run
+    test_y = data.test_y[: config.test_size].to(device)
+    embed_n = min(config.embed_points, len(test_y)) if config.embed_method != "none" else 0
+    previous_coords: np.ndarray | None = None
+    last_embed_block = -1  # embed at the first evaluation in each block of embed_every steps
+
+    step = 0
+    for epoch in range(config.epochs):
+        order = torch.randperm(n_train, generator=shuffle)
+        for i in range(per_epoch):
+            index = order[i * config.batch_size:(i + 1) * config.batch_size]
+            x = as_float(data.train_x[index], device)  # (B, 28, 28)
+            y = data.train_y[index].to(device)
+            model.train()
+            logits, _ = model(x)
+            loss = F.cross_entropy(logits, y)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            step += 1
+            loss_value = loss.item()
+            if not math.isfinite(loss_value):
+                raise TrainingDiverged(step, config.lr)
+
+            evaluation = embedding = None
+            if is_eval_step(step, total, config.eval_every):
+                evaluation, features = evaluate(model, test_x, test_y, len(data.classes),
+                                                config.gallery_size, keep_features=embed_n)
+                if embed_n and (step // config.embed_every > last_embed_block or step == total):
+                    previous_coords = project(features, config.embed_method, previous_coords, config.seed)
+                    embedding = EmbeddingFrame(previous_coords, test_y[:embed_n].cpu().numpy(),
+                                               config.embed_method)
+                    last_embed_block = step // config.embed_every
+            yield StepRecord(
+                step=step, total_steps=total, epoch=epoch, samples=min(step * config.batch_size, n_train * (epoch + 1)),
+                loss=loss_value, accuracy=evaluation.accuracy if evaluation else None,
+                evaluation=evaluation, embedding=embedding,
+            )
+            if step >= total:
+                return
+
+
+def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, num_classes: int,
+             gallery_size: int = 0, keep_features: int = 0) -> tuple[Evaluation, np.ndarray]:
+    """One forward pass over the test subset: accuracy, confusion matrix, gallery, and the
+    hidden features of the first `keep_features` images (for the embedding)."""
+    model.eval()
+    logits, kept = [], []
+    with torch.inference_mode():
+        for start in range(0, len(x), EVAL_BATCH):
+            out, features = model(x[start:start + EVAL_BATCH])
+            logits.append(out)
+            if start < keep_features:
+                kept.append(features[: keep_features - start].float().cpu())
+    model.train()
+    probs = torch.cat(logits).float().softmax(1).cpu()
+    conf, pred = probs.max(1)
+    true = y.cpu()
+    correct = pred == true
+    confusion = torch.bincount(true * num_classes + pred, minlength=num_classes**2).reshape(num_classes, num_classes)
+    order = torch.cat([torch.nonzero(~correct).flatten(), torch.nonzero(correct).flatten()])[:gallery_size]
+    evaluation = Evaluation(
+        accuracy=correct.float().mean().item(),
+        confusion=confusion.numpy(),
+        gallery_index=order.numpy(),
+        gallery_pred=pred[order].numpy(),
+        gallery_conf=conf[order].numpy(),
+    )
+    features = torch.cat(kept).numpy() if kept else np.empty((0, 0), np.float32)
+    return evaluation, features

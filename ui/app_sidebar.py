@@ -1,0 +1,60 @@
+"""The app-wide sidebar settings (dataset, device, language) and the dataset cache.
+
+Datasets are loaded once per server process and shared read-only by every session."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+import torch
+
+from core.data import DATASETS, ImageData, load_images
+from core.training import pick_device
+from ui.i18n import language_selector, t
+
+DATASET_KEY, DEVICE_KEY = "dataset", "device"
+MAX_STEPS_ENV = "LIVELAB_MAX_STEPS"  # caps every training run (tests, slow demo machines)
+
+
+def draw() -> None:
+    language_selector()
+    st.sidebar.selectbox(t("common.dataset"), DATASETS, key=DATASET_KEY,
+                         format_func=lambda name: t(f"common.datasets.{name}"))
+    st.sidebar.selectbox(t("common.device"), available_devices(), key=DEVICE_KEY,
+                         format_func=lambda name: t("common.device_auto", device=pick_device().type)
+                         if name == "auto" else name)
+
+
+def available_devices() -> list[str]:
+    devices = ["auto", "cpu"]
+    if torch.cuda.is_available():
+        devices.append("cuda")
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        devices.append("mps")
+    return devices
+
+
+def device() -> str:
+    return st.session_state.get(DEVICE_KEY, "auto")
+
+
+@st.cache_resource(show_spinner=False)
+def _load(name: str) -> ImageData:
+    return load_images(name)
+
+
+def dataset() -> ImageData:
+    """The dataset chosen in the sidebar; says so on screen when a fallback was used."""
+    name = st.session_state.get(DATASET_KEY, DATASETS[0])
+    with st.spinner(t("common.loading_dataset", name=t(f"common.datasets.{name}"))):
+        data = _load(name)
+    if data.note:
+        st.warning(t("common.fallback", wanted=t(f"common.datasets.{name}"), reason=data.note), icon="⚠️")
+    return data
+
+
+def max_steps() -> int | None:
+    """The step cap from the environment, if any."""
+    value = os.environ.get(MAX_STEPS_ENV, "")
+    return int(value) if value.isdigit() and int(value) > 0 else None

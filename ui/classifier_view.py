@@ -1,0 +1,101 @@
+"""What every classifier page shows: the network before training, and live charts of a run
+(loss, test accuracy, the embedding of the last hidden layer, confusion matrix, gallery)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+import torch
+
+from core import figures, history
+from core.data import ImageData
+from core.models import count_parameters, layer_table
+from ui.i18n import t
+
+GALLERY_COLUMNS = 12
+
+
+def show_before_training(data: ImageData, model: torch.nn.Module) -> None:
+    """A sample training image with its label, and the network as a table of layers."""
+    sample, table = st.columns([1, 3])
+    with sample:
+        st.markdown(f"**{t('charts.sample_title')}**")
+        st.image(data.train_x[0].numpy(), width=140,
+                 caption=t("charts.sample_caption", label=data.classes[int(data.train_y[0])]))
+        st.caption(t("charts.dataset_size", train=len(data.train_y), test=len(data.test_y)))
+    with table:
+        st.markdown(f"**{t('charts.architecture_title')}**")
+        rows = layer_table(model, data.train_x[:1].float() / 255)
+        frame = pd.DataFrame([{
+            t("charts.col_layer"): row["layer"], t("charts.col_type"): row["type"],
+            t("charts.col_shape"): " × ".join(map(str, row["output shape"])),
+            t("charts.col_params"): row["parameters"],
+        } for row in rows])
+        st.dataframe(frame, hide_index=True, width="stretch")
+        st.caption(t("charts.total_params", n=f"{count_parameters(model):,}"))
+
+
+class ClassifierCharts:
+    """Placeholders laid out once; `draw(records)` refreshes only what changed."""
+
+    def __init__(self, data: ImageData):
+        self.data = data
+        left, right = st.columns(2)
+        self._loss, self._accuracy = left.empty(), right.empty()
+        left, right = st.columns(2)
+        self._embedding, self._confusion = left.empty(), right.empty()
+        st.markdown(f"**{t('charts.gallery_title')}**")
+        self._gallery = st.empty()
+        self._drawn_eval_step = self._drawn_embed_step = None
+
+    def draw(self, records: Sequence) -> None:
+        steps, raw, smoothed = history.loss_curve(records)
+        self._loss.plotly_chart(figures.loss_figure(
+            steps, raw, smoothed, title=t("charts.loss_title"), x_title=t("charts.step"),
+            y_title=t("charts.loss"), raw_name=t("charts.raw"), smoothed_name=t("charts.smoothed")))
+        evaluated = _last_with(records, "evaluation")
+        if evaluated is not None and evaluated.step != self._drawn_eval_step:
+            self._drawn_eval_step = evaluated.step
+            self._draw_evaluation(records, evaluated)
+        embedded = _last_with(records, "embedding")
+        if embedded is not None and embedded.step != self._drawn_embed_step:
+            self._drawn_embed_step = embedded.step
+            frame = embedded.embedding
+            self._embedding.plotly_chart(figures.embedding_figure(
+                frame.coords, frame.labels, self.data.classes,
+                title=t("charts.embedding_title", method=t(f"charts.method_{frame.method}"), step=embedded.step)))
+
+    def _draw_evaluation(self, records: Sequence, record) -> None:
+        steps, accuracy = history.accuracy_curve(records)
+        self._accuracy.plotly_chart(figures.curves_figure(
+            [(t("charts.accuracy"), steps, accuracy)], title=t("charts.accuracy_title", value=f"{accuracy[-1]:.1%}"),
+            x_title=t("charts.step"), y_title=t("charts.accuracy"), y_range=(0, 1), markers=True))
+        evaluation = record.evaluation
+        self._confusion.plotly_chart(figures.confusion_figure(
+            evaluation.confusion, self.data.classes, title=t("charts.confusion_title", step=record.step),
+            x_title=t("charts.predicted"), y_title=t("charts.true")))
+        with self._gallery.container():
+            show_gallery(self.data, evaluation.gallery_index, evaluation.gallery_pred, evaluation.gallery_conf)
+
+
+def show_gallery(data: ImageData, index, predicted, confidence) -> None:
+    """Test images with predicted and true class; wrong ones (listed first) in red."""
+    if len(index) == 0:
+        return
+    columns = st.columns(GALLERY_COLUMNS)
+    for i, (j, pred, conf) in enumerate(zip(index, predicted, confidence)):
+        true = int(data.test_y[j])
+        with columns[i % GALLERY_COLUMNS]:
+            st.image(data.test_x[j].numpy(), width="stretch")
+            mark = "green" if pred == true else "red"
+            st.caption(t("charts.gallery_caption", colour=mark, pred=data.classes[pred],
+                         true=data.classes[true], conf=f"{conf:.0%}"))
+
+
+def _last_with(records: Sequence, attribute: str):
+    for record in reversed(records):
+        if getattr(record, attribute) is not None:
+            return record
+    return None

@@ -1,0 +1,111 @@
+"""Sidebar controls declared once per page: each becomes a bounded widget, a config field,
+and a URL query parameter (so a teacher can share a page's exact settings).
+
+Values live under a page-scoped key in st.session_state that outlives the widget, so
+settings survive a trip to another page and back.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from ui.i18n import has, t
+
+
+@dataclass(frozen=True)
+class Control:
+    name: str  # config field and query parameter
+    default: Any
+    low: float | None = None  # int / float sliders
+    high: float | None = None
+    step: float | None = None
+    options: tuple = ()  # a select box (strings) or a select slider (numbers)
+
+    def parse(self, text: str) -> Any:
+        """A query-parameter string -> a valid value, or ValueError."""
+        if self.options:
+            for option in self.options:
+                if str(option) == text or (isinstance(option, float) and _same_float(option, text)):
+                    return option
+            raise ValueError(text)
+        value = type(self.default)(float(text)) if isinstance(self.default, int) else float(text)
+        if isinstance(self.default, int) and float(text) != int(float(text)):
+            raise ValueError(text)
+        if not (self.low <= value <= self.high):
+            raise ValueError(text)
+        return value
+
+
+def _same_float(option: float, text: str) -> bool:
+    try:
+        return math.isclose(option, float(text), rel_tol=1e-9)
+    except ValueError:
+        return False
+
+
+def _state_key(page: str, name: str) -> str:
+    return f"{page}.setting.{name}"
+
+
+def sidebar(page: str, controls: Sequence[Control], heading_key: str = "common.hyperparameters") -> dict[str, Any]:
+    """Draw the page's controls in the sidebar and return {name: value}."""
+    _apply_query_params(page, controls)
+    st.sidebar.subheader(t(heading_key))
+    values = {}
+    for control in controls:
+        values[control.name] = _widget(page, control)
+    return values
+
+
+def _widget(page: str, control: Control) -> Any:
+    stored, widget = _state_key(page, control.name), f"widget.{page}.{control.name}"
+    if widget not in st.session_state:
+        st.session_state[widget] = st.session_state.get(stored, control.default)
+    label = t(f"{page}.controls.{control.name}")
+    help_key = f"{page}.controls_help.{control.name}"
+    help_text = t(help_key) if has(help_key) else None
+    if control.options and isinstance(control.options[0], str):
+        st.sidebar.selectbox(label, control.options, key=widget, help=help_text,
+                             format_func=lambda o, n=control.name: t(f"{page}.options.{n}.{o}"))
+    elif control.options:
+        st.sidebar.select_slider(label, control.options, key=widget, help=help_text)
+    elif isinstance(control.default, int) and control.step is None and control.high - control.low > 1000:
+        st.sidebar.number_input(label, int(control.low), int(control.high), key=widget, step=1, help=help_text)
+    else:
+        st.sidebar.slider(label, control.low, control.high, key=widget, step=control.step, help=help_text)
+    st.session_state[stored] = st.session_state[widget]
+    return st.session_state[stored]
+
+
+def _apply_query_params(page: str, controls: Sequence[Control]) -> None:
+    """Once per session and page: settings named in the URL override the defaults.
+    Unknown or out-of-range parameters are ignored with a notice."""
+    flag = f"{page}.query_applied"
+    if st.session_state.get(flag):
+        return
+    st.session_state[flag] = True
+    by_name = {c.name: c for c in controls}
+    ignored = []
+    for name, text in st.query_params.items():
+        if name in ("lang",):
+            continue
+        control = by_name.get(name)
+        try:
+            if control is None:
+                raise ValueError(name)
+            st.session_state[_state_key(page, name)] = control.parse(text)
+            st.session_state.pop(f"widget.{page}.{name}", None)
+        except ValueError:
+            ignored.append(f"{name}={text}")
+    if ignored:
+        st.toast(t("common.ignored_params", params=", ".join(ignored)))
+
+
+def current(page: str, controls: Sequence[Control]) -> dict[str, Any]:
+    """The page's settings as stored, without drawing anything (for links and comparisons)."""
+    return {c.name: st.session_state.get(_state_key(page, c.name), c.default) for c in controls}

@@ -1,0 +1,66 @@
+"""One translation table per language, read from locales/<lang>/*.toml.
+
+A file `locales/en/cnn.toml` with `title = "..."` provides the key "cnn.title"; nested
+tables add dotted parts ("cnn.controls.lr"). Every language must have every key (a test
+checks), so a missing key shows up as "[key]" in development, never as a crash.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+import streamlit as st
+
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
+LANGUAGES = {"en": "English", "zh": "中文"}
+DEFAULT_LANGUAGE = "en"
+STATE_KEY = "lang"
+
+
+@cache
+def table(lang: str) -> dict[str, str]:
+    """The flattened translation table of one language."""
+    entries: dict[str, str] = {}
+    for path in sorted((LOCALES / lang).glob("*.toml")):
+        with path.open("rb") as handle:
+            _flatten(tomllib.load(handle), path.stem, entries)
+    return entries
+
+
+def _flatten(node: dict, prefix: str, out: dict[str, str]) -> None:
+    for key, value in node.items():
+        name = f"{prefix}.{key}"
+        if isinstance(value, dict):
+            _flatten(value, name, out)
+        else:
+            out[name] = str(value)
+
+
+def language() -> str:
+    lang = st.session_state.get(STATE_KEY, DEFAULT_LANGUAGE)
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, **values) -> str:
+    """The text for `key` in the session's language, with {placeholders} filled in."""
+    text = table(language()).get(key)
+    if text is None:
+        return f"[{key}]"
+    return text.format(**values) if values else text
+
+
+def has(key: str) -> bool:
+    return key in table(language())
+
+
+def language_selector() -> None:
+    """The sidebar's language switch; `?lang=zh` in the URL sets it for a new session."""
+    if STATE_KEY not in st.session_state:
+        wanted = st.query_params.get(STATE_KEY)
+        st.session_state[STATE_KEY] = wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
+    st.sidebar.radio(
+        "Language / 语言", list(LANGUAGES), key=STATE_KEY, horizontal=True,
+        format_func=LANGUAGES.get,
+    )

@@ -1,0 +1,117 @@
+"""Train / Stop / Continue / Reset for any page, with a live progress bar.
+
+A page's training session (model, config, background run) lives in st.session_state, so
+a Stop click, a page switch or a rerun never loses a step. Training itself runs on a
+worker thread (core.runner); the page only follows it, redrawing a few times a second.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from core.runner import FAILED, FINISHED, STOPPED, BackgroundRun
+from core.training import TrainingDiverged
+from ui.i18n import t
+
+REDRAW_SECONDS = 0.3  # the charts' refresh period while training
+
+
+@dataclass
+class TrainingSession:
+    run: BackgroundRun
+    config: Any
+    model: Any = None
+    samples_per_step: int = 1
+    extra: dict = field(default_factory=dict)  # page-specific things that belong to this run
+
+
+def _key(page: str) -> str:
+    return f"{page}.session"
+
+
+def get(page: str) -> TrainingSession | None:
+    return st.session_state.get(_key(page))
+
+
+def reset(page: str) -> None:
+    session = st.session_state.pop(_key(page), None)
+    if session is not None:
+        session.run.stop()
+
+
+def buttons(page: str, start: Callable[[], TrainingSession]) -> TrainingSession | None:
+    """The four buttons; `start` builds a fresh session from the current settings."""
+    session = get(page)
+    running = session is not None and session.run.running
+    resumable = session is not None and not running and session.run.status == STOPPED
+    train, stop, resume, clear = st.columns(4)
+    if train.button(t("common.train"), type="primary", disabled=running, key=f"{page}.btn.train",
+                    width="stretch"):
+        reset(page)
+        session = start()
+        st.session_state[_key(page)] = session
+        session.run.start()
+    if stop.button(t("common.stop"), disabled=not running, key=f"{page}.btn.stop", width="stretch"):
+        session.run.stop()
+    if resume.button(t("common.continue"), disabled=not resumable, key=f"{page}.btn.continue",
+                     width="stretch"):
+        session.run.start()
+    if clear.button(t("common.reset"), disabled=session is None, key=f"{page}.btn.reset", width="stretch"):
+        reset(page)
+        session = None
+    return session
+
+
+def follow(session: TrainingSession, draw: Callable[[Sequence], None]) -> None:
+    """Draw the session's history, and keep redrawing while its run is training."""
+    bar = st.empty()
+    run = session.run
+    was_running = run.running
+    drawn = -1
+    while True:
+        alive = run.running
+        count = len(run.history)
+        if count != drawn:
+            records = run.history[:count]
+            _progress(bar, run, session.samples_per_step)
+            if records:
+                draw(records)
+            drawn = count
+        if not alive:
+            break
+        time.sleep(REDRAW_SECONDS)
+    _status(run)
+    if was_running:
+        st.rerun()  # refresh the buttons now that the run has ended
+
+
+def _progress(bar, run: BackgroundRun, samples_per_step: int) -> None:
+    progress = run.progress()
+    if progress.seconds_left is None:
+        text = t("common.progress_start", done=progress.done, total=progress.total)
+    else:
+        text = t("common.progress", done=progress.done, total=progress.total,
+                 rate=f"{progress.per_second * samples_per_step:,.0f}",
+                 left=_duration(progress.seconds_left))
+    bar.progress(progress.fraction, text=text)
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else t("common.seconds", n=seconds)
+
+
+def _status(run: BackgroundRun) -> None:
+    if run.status == FINISHED:
+        st.success(t("common.finished"), icon="✅")
+    elif run.status == STOPPED:
+        st.info(t("common.stopped"), icon="⏸️")
+    elif run.status == FAILED and isinstance(run.error, TrainingDiverged):
+        st.error(t("common.diverged", step=run.error.step, lr=run.error.lr), icon="💥")
+    elif run.status == FAILED:
+        st.error(t("common.failed", error=f"{type(run.error).__name__}: {run.error}"), icon="⚠️")
