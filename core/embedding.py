@@ -11,14 +11,14 @@ import numpy as np
 METHODS = ("tsne", "pca")
 
 
-def project(features: np.ndarray, method: str = "tsne", previous: np.ndarray | None = None,
-            seed: int = 0) -> np.ndarray:
-    """(N, F) features -> (N, 2) coordinates. `previous` (N, 2) warm-starts the layout."""
+def project(features: np.ndarray, method: str = "tsne", previous: np.ndarray | None = None) -> np.ndarray:
+    """(N, F) features -> (N, 2) coordinates. `previous` (N, 2) warm-starts the layout.
+    Deterministic: a cold start begins from the PCA layout, as scikit-learn's init="pca" does."""
     features = np.asarray(features, dtype=np.float32)
     if method == "pca":
         return _pca(features, previous)
     if method == "tsne":
-        return _tsne(features, previous, seed)
+        return _tsne(features, previous)
     raise ValueError(f"unknown embedding method {method!r}; choose one of {METHODS}")
 
 
@@ -35,7 +35,7 @@ def _pca(features: np.ndarray, previous: np.ndarray | None) -> np.ndarray:
     return coords.astype(np.float32)
 
 
-def _tsne(features: np.ndarray, previous: np.ndarray | None, seed: int) -> np.ndarray:
+def _tsne(features: np.ndarray, previous: np.ndarray | None) -> np.ndarray:
     """Exact t-SNE (van der Maaten & Hinton, 2008) in NumPy.
 
     A few hundred points need no Barnes-Hut approximation, and owning the loop lets a warm

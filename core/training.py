@@ -23,6 +23,7 @@ from core.embedding import project
 OPTIMIZERS = ("adam", "sgd")
 EMBED_METHODS = ("tsne", "pca", "none")
 EVAL_BATCH = 500  # test images per forward pass when evaluating: bounds memory
+EXPLODED_LOSS = 1_000.0  # a cross-entropy this far above chance (~2.3) means the weights blew up
 
 
 def pick_device(preference: str = "auto") -> torch.device:
@@ -123,10 +124,10 @@ class StepRecord:
 
 
 class TrainingDiverged(ArithmeticError):
-    """The loss became NaN or infinite: the learning rate is almost always too high."""
+    """The loss became NaN, infinite or absurdly large: the learning rate is almost always too high."""
 
     def __init__(self, step: int, lr: float):
-        super().__init__(f"loss is not finite at step {step} (learning rate {lr})")
+        super().__init__(f"the loss blew up at step {step} (learning rate {lr})")
         self.step, self.lr = step, lr
 
 
@@ -154,7 +155,7 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
                      ) -> Iterator[StepRecord]:
     """Train `model` (forward(x) -> (logits, features)) on `data`, yielding a record per step.
 
-    Raises TrainingDiverged when the loss stops being a finite number.
+    Raises TrainingDiverged when the loss becomes NaN, infinite or explodes.
     """
     device = pick_device(config.device)
     model.to(device)
@@ -184,7 +185,7 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
             optimizer.step()
             step += 1
             loss_value = loss.item()
-            if not math.isfinite(loss_value):
+            if not math.isfinite(loss_value) or loss_value > EXPLODED_LOSS:
                 raise TrainingDiverged(step, config.lr)
 
             evaluation = embedding = None
@@ -192,7 +193,7 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
                 evaluation, features = evaluate(model, test_x, test_y, len(data.classes),
                                                 config.gallery_size, keep_features=embed_n)
                 if embed_n and (step // config.embed_every > last_embed_block or step == total):
-                    previous_coords = project(features, config.embed_method, previous_coords, config.seed)
+                    previous_coords = project(features, config.embed_method, previous_coords)
                     embedding = EmbeddingFrame(previous_coords, test_y[:embed_n].cpu().numpy(),
                                                config.embed_method)
                     last_embed_block = step // config.embed_every

@@ -15,6 +15,7 @@ from ui.i18n import language_selector, t
 
 DATASET_KEY, DEVICE_KEY = "dataset", "device"
 MAX_STEPS_ENV = "LIVELAB_MAX_STEPS"  # caps every training run (tests, slow demo machines)
+DOWNLOAD_ENV = "LIVELAB_DOWNLOAD"  # "0": never try the network (offline classrooms, tests)
 
 
 def draw() -> None:
@@ -41,7 +42,7 @@ def device() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _load(name: str) -> ImageData:
-    return load_images(name)
+    return load_images(name, download=os.environ.get(DOWNLOAD_ENV, "1") != "0")
 
 
 def dataset() -> ImageData:

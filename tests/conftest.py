@@ -1,0 +1,72 @@
+"""Shared fixtures: tiny datasets written in torchvision's raw IDX layout, and settings that
+keep every training run in the tests to a few steps."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from core.data import ImageData, bundled_digits
+
+IDX_FILES = {
+    True: ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+    False: ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
+}
+
+
+def write_idx(root: Path, folder: str, n_train: int = 60, n_test: int = 20, seed: int = 0) -> Path:
+    """Write MNIST-format files under root/<folder>/raw (folder: "MNIST" or "FashionMNIST").
+    Images are class-dependent blobs, so a model can learn them."""
+    raw = root / folder / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    for train, n in ((True, n_train), (False, n_test)):
+        labels = (np.arange(n) % 10).astype(np.uint8)
+        images = rng.integers(0, 30, size=(n, 28, 28), dtype=np.uint8)
+        for i, label in enumerate(labels):  # a bright bar whose position encodes the class
+            images[i, 4 + 2 * label: 6 + 2 * label, 4:24] = 250
+        image_file, label_file = IDX_FILES[train]
+        (raw / image_file).write_bytes(struct.pack(">IIII", 0x0803, n, 28, 28) + images.tobytes())
+        (raw / label_file).write_bytes(struct.pack(">II", 0x0801, n) + labels.tobytes())
+    return root
+
+
+@pytest.fixture(scope="session")
+def digits() -> ImageData:
+    return bundled_digits()
+
+
+@pytest.fixture(scope="session")
+def tiny_digits(digits) -> ImageData:
+    """A few hundred bundled digits: enough to learn something in a few dozen steps."""
+    g = torch.Generator().manual_seed(0)
+    train = torch.randperm(len(digits.train_y), generator=g)[:600]
+    return ImageData(digits.train_x[train], digits.train_y[train], digits.test_x[:200], digits.test_y[:200],
+                     digits.classes, "digits")
+
+
+@pytest.fixture
+def app_env(monkeypatch, tmp_path):
+    """Environment for AppTest runs: offline data folder and a small step cap."""
+    monkeypatch.setenv("LIVELAB_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LIVELAB_MAX_STEPS", "12")
+    monkeypatch.setenv("LIVELAB_DOWNLOAD", "0")
+    return tmp_path
+
+
+def open_page(page: str | None = None, dataset: str = "digits", lang: str = "en", timeout: float = 120):
+    """An AppTest of app.py switched to `page` (e.g. "pages/cnn.py"), run once."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=timeout)
+    at.session_state["dataset"] = dataset
+    at.session_state["lang"] = lang
+    at.run()
+    if page is not None:
+        at.switch_page(page)
+        at.run()
+    return at

@@ -1,0 +1,73 @@
+"""AppTest: the home page and the CNN page, including a short training run."""
+
+from tests.conftest import open_page
+
+
+def chart_titles(at):
+    import json
+    return [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in at.get("plotly_chart")]
+
+
+def test_home_page_renders(app_env):
+    at = open_page()
+    assert not at.exception
+    assert "Live Lab" in at.title[0].value
+
+
+def test_cnn_page_before_training_shows_data_and_network(app_env):
+    at = open_page("pages/cnn.py")
+    assert not at.exception
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 7  # seven layers
+    assert at.button(key="cnn.btn.stop").disabled and at.button(key="cnn.btn.continue").disabled
+    assert not at.get("plotly_chart")
+
+
+def test_cnn_page_trains_and_draws_every_chart(app_env):
+    at = open_page("pages/cnn.py")
+    at.button(key="cnn.btn.train").click().run()
+    assert not at.exception
+    titles = chart_titles(at)
+    assert any(title.startswith("Training loss") for title in titles)
+    assert any(title.startswith("Test accuracy") for title in titles)
+    assert any("t-SNE" in title for title in titles)
+    assert any(title.startswith("Confusion matrix") for title in titles)
+    assert [s.value for s in at.success] == ["Training finished."]
+    session = at.session_state["cnn.session"]
+    assert len(session.run.history) == 12  # LIVELAB_MAX_STEPS
+    assert not at.button(key="cnn.btn.reset").disabled
+
+
+def test_reset_clears_the_run(app_env):
+    at = open_page("pages/cnn.py")
+    at.button(key="cnn.btn.train").click().run()
+    at.button(key="cnn.btn.reset").click().run()
+    assert not at.exception and "cnn.session" not in at.session_state
+    assert not at.get("plotly_chart")
+
+
+def test_changing_a_setting_then_training_uses_it(app_env):
+    at = open_page("pages/cnn.py")
+    at.select_slider(key="widget.cnn.lr").set_value(0.003)
+    at.selectbox(key="widget.cnn.embed_method").set_value("pca")
+    at.button(key="cnn.btn.train").click().run()
+    assert not at.exception
+    config = at.session_state["cnn.session"].config
+    assert config.lr == 0.003 and config.embed_method == "pca"
+    assert any("PCA" in title for title in chart_titles(at))
+
+
+def test_too_high_a_learning_rate_explains_itself(app_env, monkeypatch):
+    monkeypatch.setenv("LIVELAB_MAX_STEPS", "60")
+    at = open_page("pages/cnn.py")
+    at.select_slider(key="widget.cnn.lr").set_value(1.0)
+    at.button(key="cnn.btn.train").click().run()
+    assert not at.exception
+    assert at.error and "learning rate" in at.error[0].value
+
+
+def test_settings_survive_a_trip_to_another_page(app_env):
+    at = open_page("pages/cnn.py")
+    at.slider(key="widget.cnn.eval_every").set_value(30).run()
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/cnn.py").run()
+    assert at.slider(key="widget.cnn.eval_every").value == 30

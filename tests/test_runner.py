@@ -1,0 +1,59 @@
+import itertools
+import threading
+import time
+
+from core.runner import FAILED, FINISHED, STOPPED, BackgroundRun
+
+
+def slow_counter(n, gate=None):
+    for i in range(1, n + 1):
+        if gate is not None:
+            gate.wait()
+        time.sleep(0.002)
+        yield i
+
+
+def test_runs_to_the_end_on_a_worker_thread():
+    run = BackgroundRun(slow_counter(20), total=20)
+    run.start()
+    assert run.wait(10)
+    assert run.status == FINISHED and run.history == list(range(1, 21))
+    assert run.progress().fraction == 1.0
+
+
+def test_stop_then_continue_loses_and_repeats_nothing():
+    run = BackgroundRun(slow_counter(200), total=200)
+    run.start()
+    while len(run.history) < 5:
+        time.sleep(0.001)
+    run.stop()
+    stopped_at = len(run.history)
+    assert run.status == STOPPED and not run.running and stopped_at < 200
+    time.sleep(0.05)
+    assert len(run.history) == stopped_at  # nothing trains while stopped
+    run.start()
+    run.wait(10)
+    assert run.status == FINISHED and run.history == list(range(1, 201))
+
+
+def test_errors_are_kept_for_the_page():
+    def broken():
+        yield 1
+        raise ArithmeticError("boom")
+    run = BackgroundRun(broken(), total=5)
+    run.start()
+    run.wait(5)
+    assert run.status == FAILED and isinstance(run.error, ArithmeticError) and run.history == [1]
+    run.start()  # a failed run does not restart
+    assert not run.running
+
+
+def test_progress_reports_rate_and_time_left():
+    gate = threading.Event()
+    gate.set()
+    run = BackgroundRun(itertools.islice(slow_counter(10_000, gate), 10_000), total=10_000)
+    run.start()
+    time.sleep(0.2)
+    progress = run.progress()
+    run.stop()
+    assert progress.per_second > 0 and progress.seconds_left > 0 and 0 < progress.fraction < 1

@@ -1,0 +1,114 @@
+import itertools
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from core.models import CNN
+from core.training import (
+    ClassifierConfig,
+    TrainingDiverged,
+    is_eval_step,
+    seeded,
+    total_steps,
+    train_classifier,
+)
+
+
+def test_defaults_are_the_seeds():
+    config = ClassifierConfig()
+    assert (config.epochs, config.batch_size, config.lr, config.optimizer) == (1, 50, 0.001, "adam")
+    assert (config.eval_every, config.test_size, config.embed_points) == (50, 2000, 500)
+
+
+@pytest.mark.parametrize("field,value", [("epochs", 10_000), ("lr", -1.0), ("batch_size", 0),
+                                         ("optimizer", "lbfgs"), ("embed_method", "umap"), ("lr", math.nan)])
+def test_config_refuses_out_of_range_values(field, value):
+    with pytest.raises(ValueError):
+        ClassifierConfig(**{field: value})
+
+
+def test_loss_falls_within_a_few_dozen_steps(tiny_digits):
+    config = ClassifierConfig(epochs=3, batch_size=32, lr=0.003, eval_every=1000, embed_method="none", max_steps=40)
+    losses = [r.loss for r in train_classifier(seeded(CNN, 0), tiny_digits, config)]
+    assert len(losses) == 40
+    assert np.mean(losses[-5:]) < 0.6 * np.mean(losses[:5])
+
+
+def test_records_carry_accuracy_exactly_on_eval_steps(tiny_digits):
+    config = ClassifierConfig(batch_size=50, eval_every=4, embed_method="pca", embed_every=8,
+                              embed_points=50, max_steps=10, test_size=100)
+    records = list(train_classifier(seeded(CNN, 0), tiny_digits, config))
+    assert [r.step for r in records] == list(range(1, 11))
+    evaluated = [r.step for r in records if r.accuracy is not None]
+    assert evaluated == [1, 4, 8, 10]  # first step, every 4th, and the last
+    assert all((r.evaluation is None) == (r.accuracy is None) for r in records)
+    embedded = [r.step for r in records if r.embedding is not None]
+    assert embedded == [1, 8, 10]  # one frame per block of 8 steps, plus the last
+    frame = records[-1].embedding
+    assert frame.coords.shape == (50, 2) and frame.labels.tolist() == tiny_digits.test_y[:50].tolist()
+    evaluation = records[-1].evaluation
+    assert evaluation.confusion.sum() == 100 and evaluation.confusion.shape == (10, 10)
+    assert np.isclose(np.trace(evaluation.confusion) / 100, evaluation.accuracy)
+
+
+def test_gallery_lists_mistakes_first(tiny_digits):
+    config = ClassifierConfig(eval_every=100, embed_method="none", max_steps=1, test_size=100, gallery_size=30)
+    evaluation = next(train_classifier(seeded(CNN, 0), tiny_digits, config)).evaluation
+    truth = tiny_digits.test_y[evaluation.gallery_index].numpy()
+    wrong = evaluation.gallery_pred != truth
+    assert len(truth) == 30 and wrong.any()
+    assert not np.any(np.diff(wrong.astype(int)) > 0)  # once correct ones start, no mistake follows
+
+
+def test_accuracy_floor_on_bundled_digits(digits):
+    config = ClassifierConfig(eval_every=10_000, embed_method="none", max_steps=150)
+    records = list(train_classifier(seeded(CNN, 1), digits, config))
+    assert records[-1].accuracy > 0.85
+
+
+def test_same_seed_gives_the_same_curve(tiny_digits):
+    config = ClassifierConfig(embed_method="none", max_steps=6, eval_every=100)
+
+    def run():
+        return [r.loss for r in train_classifier(seeded(CNN, config.seed), tiny_digits, config)]
+    assert run() == run()
+
+
+def test_a_huge_learning_rate_raises_a_clear_error(tiny_digits):
+    config = ClassifierConfig(lr=1.0, embed_method="none", eval_every=1000, max_steps=50)
+    with pytest.raises(TrainingDiverged) as caught:
+        for _ in train_classifier(seeded(CNN, 0), tiny_digits, config):
+            pass
+    assert caught.value.lr == 1.0 and caught.value.step < 50
+
+
+def test_a_nan_loss_raises_before_it_reaches_a_chart(tiny_digits):
+    model = seeded(CNN, 0)
+    with torch.no_grad():
+        model.out.weight.fill_(math.nan)
+    records = train_classifier(model, tiny_digits, ClassifierConfig(embed_method="none", max_steps=5))
+    with pytest.raises(TrainingDiverged) as caught:
+        next(records)
+    assert caught.value.step == 1
+
+
+def test_generator_resumes_where_it_stopped(tiny_digits):
+    config = ClassifierConfig(embed_method="none", eval_every=100, max_steps=8)
+    records = train_classifier(seeded(CNN, 0), tiny_digits, config)
+    first = [r.step for r in itertools.islice(records, 3)]
+    rest = [r.step for r in records]
+    assert first == [1, 2, 3] and rest == [4, 5, 6, 7, 8]
+
+
+def test_total_steps_and_eval_schedule():
+    assert total_steps(60_000, ClassifierConfig()) == 1200
+    assert total_steps(60_000, ClassifierConfig(max_steps=7)) == 7
+    assert [s for s in range(1, 121) if is_eval_step(s, 120, 50)] == [1, 50, 100, 120]
+
+
+def test_training_leaves_grad_mode_alone(tiny_digits):
+    config = ClassifierConfig(embed_method="none", eval_every=1, max_steps=2)
+    list(train_classifier(seeded(CNN, 0), tiny_digits, config))
+    assert torch.is_grad_enabled() and not torch.is_inference_mode_enabled()
