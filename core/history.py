@@ -41,7 +41,7 @@ def accuracy_curve(records: Sequence) -> tuple[np.ndarray, np.ndarray]:
     pairs = [(r.step, r.accuracy) for r in records if r.accuracy is not None]
     if not pairs:
         return np.empty(0, np.int64), np.empty(0)
-    steps, accuracy = zip(*pairs)
+    steps, accuracy = zip(*pairs, strict=True)
     return np.asarray(steps), np.asarray(accuracy)
 
 

@@ -85,7 +85,7 @@ def show_gallery(data: ImageData, index, predicted, confidence) -> None:
     if len(index) == 0:
         return
     columns = st.columns(GALLERY_COLUMNS)
-    for i, (j, pred, conf) in enumerate(zip(index, predicted, confidence)):
+    for i, (j, pred, conf) in enumerate(zip(index, predicted, confidence, strict=True)):
         true = int(data.test_y[j])
         with columns[i % GALLERY_COLUMNS]:
             st.image(data.test_x[j].numpy(), width="stretch")
