@@ -67,7 +67,7 @@ class ClassifierConfig:
     eval_every: int = 50  # steps between test evaluations (seed: step % 50 == 0)
     test_size: int = 2000  # test images per evaluation (seed: the first 2000)
     embed_method: str = "tsne"  # "tsne" (seed), "pca" (fast) or "none"
-    embed_every: int = 50  # one embedding frame per this many steps (on an evaluation step)
+    embed_every: int = 50  # one embedding frame per this many steps (on an evaluation step, from step embed_every)
     embed_points: int = 500  # test images drawn in the embedding (seed: plot_only = 500)
     gallery_size: int = 24  # test predictions kept per evaluation, misclassified first
     seed: int = 1  # one seed for weights, shuffling and t-SNE
@@ -168,7 +168,9 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
     test_y = data.test_y[: config.test_size].to(device)
     embed_n = min(config.embed_points, len(test_y)) if config.embed_method != "none" else 0
     previous_coords: np.ndarray | None = None
-    last_embed_block = -1  # embed at the first evaluation in each block of embed_every steps
+    # One frame at the first evaluation in each later block of embed_every steps (and at the end); none at
+    # step 1, so the first loss point is never held up by a cold t-SNE start.
+    last_embed_block = 0
 
     step = 0
     for epoch in range(config.epochs):

@@ -25,7 +25,7 @@ CONTROLS = (
     Control("eval_every", 100, 10, 500, 10),
     Control("test_size", 1000, 100, 5000, 100),
     Control("embed_method", "tsne", options=("tsne", "pca", "none")),
-    Control("embed_every", 200, 50, 1000, 50),
+    Control("embed_every", 100, 50, 1000, 50),
     Control("embed_points", 300, 100, 1000, 50),
     Control("seed", 1, 0, 2**31 - 1),
 )

@@ -45,7 +45,7 @@ def test_records_carry_accuracy_exactly_on_eval_steps(tiny_digits):
     assert evaluated == [1, 4, 8, 10]  # first step, every 4th, and the last
     assert all((r.evaluation is None) == (r.accuracy is None) for r in records)
     embedded = [r.step for r in records if r.embedding is not None]
-    assert embedded == [1, 8, 10]  # one frame per block of 8 steps, plus the last
+    assert embedded == [8, 10]  # one frame per block of 8 steps (none at step 1), plus the last
     frame = records[-1].embedding
     assert frame.coords.shape == (50, 2) and frame.labels.tolist() == tiny_digits.test_y[:50].tolist()
     evaluation = records[-1].evaluation

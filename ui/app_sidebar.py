@@ -20,6 +20,8 @@ DOWNLOAD_ENV = "LIVELAB_DOWNLOAD"  # "0": never try the network (offline classro
 
 def draw() -> None:
     language_selector()
+    if DATASET_KEY not in st.session_state and st.query_params.get(DATASET_KEY) in DATASETS:
+        st.session_state[DATASET_KEY] = st.query_params[DATASET_KEY]  # a shared link names its dataset
     st.sidebar.selectbox(t("common.dataset"), DATASETS, key=DATASET_KEY,
                          format_func=lambda name: t(f"common.datasets.{name}"))
     st.sidebar.selectbox(t("common.device"), available_devices(), key=DEVICE_KEY,

@@ -22,8 +22,10 @@ def show_before_training(data: ImageData, model: torch.nn.Module) -> None:
     sample, table = st.columns([1, 3])
     with sample:
         st.markdown(f"**{t('charts.sample_title')}**")
-        st.image(data.train_x[0].numpy(), width=140,
-                 caption=t("charts.sample_caption", label=data.classes[int(data.train_y[0])]))
+        # A Plotly figure (not st.image): the browser loads Plotly now, so the first live chart is instant.
+        st.plotly_chart(figures.image_figure(
+            data.train_x[0].numpy(), title=t("charts.sample_caption", label=data.classes[int(data.train_y[0])]),
+            height=200))
         st.caption(t("charts.dataset_size", train=len(data.train_y), test=len(data.test_y)))
     with table:
         st.markdown(f"**{t('charts.architecture_title')}**")

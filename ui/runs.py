@@ -19,6 +19,7 @@ from core.training import TrainingDiverged
 from ui.i18n import t
 
 REDRAW_SECONDS = 0.3  # the charts' refresh period while training
+FIRST_POLL_SECONDS = 0.05  # until the first record: the first loss point should appear at once
 
 
 @dataclass
@@ -84,7 +85,7 @@ def follow(session: TrainingSession, draw: Callable[[Sequence], None]) -> None:
             drawn = count
         if not alive:
             break
-        time.sleep(REDRAW_SECONDS)
+        time.sleep(REDRAW_SECONDS if drawn > 0 else FIRST_POLL_SECONDS)
     _status(run)
     if was_running:
         st.rerun()  # refresh the buttons now that the run has ended

@@ -1,0 +1,17 @@
+# Everyday commands. `make run` starts the app; `make test` is the command CI runs.
+.PHONY: install run test lint bench
+
+install:
+	python -m pip install -r requirements.txt -r requirements-test.txt
+
+run:
+	streamlit run app.py
+
+test:
+	python -m pytest -q
+
+lint:
+	ruff check .
+
+bench:
+	python bench/cnn.py

@@ -1,0 +1,185 @@
+"""Benchmark for the CNN page: prints the figures named in the walking-skeleton issue.
+
+    python bench/cnn.py                          # bundled digits (works offline)
+    python bench/cnn.py --data mnist --root DIR  # real MNIST, where it exists in DIR
+
+Figures:
+  accuracy   seed defaults, 1 epoch: test accuracy
+  schedule   the seed's schedule (eval on 2000 images + a t-SNE frame every 50 steps): our
+             epoch vs the seed script's loop (DataLoader + sklearn TSNE n_iter=5000) -> speed-up
+  overhead   page defaults: the live page (AppTest, every chart drawn) vs the bare loop -> ratio
+  latency    click Train -> first loss point on screen, in Chromium (needs /usr/bin/chromium)
+Timings are wall-clock on this machine; run it on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+from core.data import ImageData, as_float, load_images  # noqa: E402
+from core.models import CNN  # noqa: E402
+from core.training import ClassifierConfig, seeded, train_classifier  # noqa: E402
+
+
+def timed(fn):
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+def run_epoch(data: ImageData, config: ClassifierConfig):
+    records = list(train_classifier(seeded(CNN, config.seed), data, config))
+    return records
+
+
+def seed_accuracy(data: ImageData) -> None:
+    records, seconds = timed(lambda: run_epoch(data, ClassifierConfig()))
+    print(f"accuracy  seed defaults, 1 epoch on {data.name}: test accuracy {records[-1].accuracy:.4f} "
+          f"({len(records)} steps, {seconds:.1f} s)")
+
+
+def seed_script_loop(data: ImageData, max_frames: int | None) -> tuple[float, int]:
+    """The seed script's loop, minus plotting: DataLoader batches, eval on 2000 test images and
+    an sklearn t-SNE (n_iter=5000) of 500 points every 50 steps."""
+    from sklearn.manifold import TSNE
+    from torch.utils.data import DataLoader, TensorDataset
+
+    torch.manual_seed(1)
+    model = CNN()
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
+    train = TensorDataset(data.train_x.unsqueeze(1).float() / 255, data.train_y)
+    loader = DataLoader(train, batch_size=50, shuffle=True)
+    test_x = data.test_x[:2000].unsqueeze(1).float() / 255
+    test_y = data.test_y[:2000]
+    frames = 0
+    start = time.perf_counter()
+    for step, (bx, by) in enumerate(loader):
+        loss = F.cross_entropy(model(bx)[0], by)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        if step % 50 == 0:
+            out, last_layer = model(test_x)
+            (out.argmax(1) == test_y).float().mean().item()
+            if max_frames is None or frames < max_frames:
+                TSNE(perplexity=30, n_components=2, init="pca", max_iter=5000).fit_transform(
+                    last_layer.detach().numpy()[:500])
+                frames += 1
+    return time.perf_counter() - start, frames
+
+
+def schedule_speedup(data: ImageData, seed_frames: int | None) -> None:
+    config = ClassifierConfig(eval_every=50, embed_every=50, embed_points=500, test_size=2000)
+    records, ours = timed(lambda: run_epoch(data, config))
+    frames = sum(r.embedding is not None for r in records)
+    seed_seconds, seed_frames_done = seed_script_loop(data, seed_frames)
+    total_seed_frames = len(range(0, len(records), 50))
+    if seed_frames_done < total_seed_frames:  # extrapolate the frames we skipped
+        per_frame = seed_seconds / max(seed_frames_done, 1)
+        seed_seconds += per_frame * (total_seed_frames - seed_frames_done)
+        note = f" (t-SNE frames measured: {seed_frames_done}, extrapolated to {total_seed_frames})"
+    else:
+        note = ""
+    print(f"schedule  eval+t-SNE every 50 steps, 1 epoch on {data.name}: ours {ours:.1f} s ({frames} frames), "
+          f"seed loop {seed_seconds:.1f} s{note} -> {seed_seconds / ours:.1f}x faster")
+
+
+def page_overhead(data_name: str, root: str | None) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    os.environ.pop("LIVELAB_MAX_STEPS", None)
+    if root:
+        os.environ["LIVELAB_DATA_DIR"] = root
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
+    at.session_state["dataset"] = data_name
+    at.run()
+    at.switch_page("pages/cnn.py").run()
+    at.button(key="cnn.btn.train").click()
+    _, live = timed(at.run)
+    session = at.session_state["cnn.session"]
+    config, data = session.config, session.extra["data"]
+    bare_config = config.replace(eval_every=10_000, embed_method="none")
+    _, bare = timed(lambda: run_epoch(data, bare_config))
+    print(f"overhead  page defaults, 1 epoch on {data.name}: live page {live:.1f} s, bare loop {bare:.1f} s "
+          f"-> {live / bare:.2f}x (eval every {config.eval_every} on {config.test_size}, "
+          f"{config.embed_method} every {config.embed_every} on {config.embed_points} points)")
+
+
+def first_point_latency(data_name: str) -> None:
+    """Seconds from the Train click to the first loss point in the browser (data already loaded)."""
+    import subprocess
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    port = 8765
+    env = {**os.environ, "LIVELAB_DOWNLOAD": "0" if data_name == "digits" else "1"}
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                               "--server.headless", "true"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.3)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"http://127.0.0.1:{port}/?dataset={data_name}")
+            idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
+            page.wait_for_selector(idle, timeout=120_000)
+            page.get_by_role("link", name="CNN on MNIST").first.click()
+            page.wait_for_selector("text=Before training", timeout=120_000)
+            page.wait_for_selector(idle, timeout=120_000)  # data loaded, page drawn
+            start = time.perf_counter()
+            page.get_by_role("button", name="Train", exact=True).click()
+            page.wait_for_selector("[data-testid='stPlotlyChart'] >> text=Training loss", timeout=60_000)
+            seconds = time.perf_counter() - start
+            browser.close()
+        print(f"latency   click Train -> first loss point on screen: {seconds:.2f} s")
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default="digits", choices=("digits", "mnist", "fashion-mnist"))
+    parser.add_argument("--root", default=None, help="data folder holding MNIST/raw (default: ./data)")
+    parser.add_argument("--only", nargs="*", default=["accuracy", "schedule", "overhead", "latency"])
+    parser.add_argument("--seed-frames", type=int, default=None,
+                        help="measure only this many of the seed loop's 10 s t-SNE frames and extrapolate")
+    args = parser.parse_args()
+    data = load_images(args.data, root=args.root, download=False)
+    if data.note:
+        sys.exit(f"{args.data} not found: {data.note}")
+    print(f"dataset {data.name}: {len(data.train_y)} train / {len(data.test_y)} test images; "
+          f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    np.set_printoptions(precision=3)
+    if "accuracy" in args.only:
+        seed_accuracy(data)
+    if "schedule" in args.only:
+        schedule_speedup(data, args.seed_frames)
+    if "overhead" in args.only:
+        page_overhead(args.data, args.root)
+    if "latency" in args.only:
+        first_point_latency(args.data)
+
+
+if __name__ == "__main__":
+    main()
