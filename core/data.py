@@ -58,8 +58,7 @@ def load_images(name: str = "mnist", root: str | os.PathLike | None = None,
     try:
         return _load_torchvision(name, root, download)
     except Exception as error:  # noqa: BLE001 - any failure to get the files means "use the fallback"
-        reason = _describe(error)
-        return bundled_digits(note=f"{name} could not be loaded ({reason}); using the bundled digits instead.")
+        return bundled_digits(note=f"{name} unavailable, bundled digits used instead. {_describe(error)}")
 
 
 def _load_torchvision(name: str, root: Path, download: bool) -> ImageData:
