@@ -11,7 +11,7 @@ import torch
 
 from core.data import DATASETS, ImageData, load_images
 from core.training import pick_device
-from ui.i18n import language_selector, t
+from ui.i18n import labeller, language_selector, t
 
 DATASET_KEY, DEVICE_KEY = "dataset", "device"
 MAX_STEPS_ENV = "LIVELAB_MAX_STEPS"  # caps every training run (tests, slow demo machines)
@@ -22,11 +22,10 @@ def draw() -> None:
     language_selector()
     if DATASET_KEY not in st.session_state and st.query_params.get(DATASET_KEY) in DATASETS:
         st.session_state[DATASET_KEY] = st.query_params[DATASET_KEY]  # a shared link names its dataset
-    st.sidebar.selectbox(t("common.dataset"), DATASETS, key=DATASET_KEY,
-                         format_func=lambda name: t(f"common.datasets.{name}"))
+    st.sidebar.selectbox(t("common.dataset"), DATASETS, key=DATASET_KEY, format_func=labeller("common.datasets"))
+    auto = t("common.device_auto", device=pick_device().type)
     st.sidebar.selectbox(t("common.device"), available_devices(), key=DEVICE_KEY,
-                         format_func=lambda name: t("common.device_auto", device=pick_device().type)
-                         if name == "auto" else name)
+                         format_func=lambda name: auto if name == "auto" else name)
 
 
 def available_devices() -> list[str]:

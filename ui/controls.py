@@ -11,10 +11,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import streamlit as st
 
-from ui.i18n import has, t
+from ui.i18n import has, labeller, t
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,9 @@ def _same_float(option: float, text: str) -> bool:
         return False
 
 
+LANGUAGE_PARAM, DATASET_PARAM = "lang", "dataset"  # app-wide settings that a link also carries
+
+
 def _state_key(page: str, name: str) -> str:
     return f"{page}.setting.{name}"
 
@@ -59,7 +63,26 @@ def sidebar(page: str, controls: Sequence[Control], heading_key: str = "common.h
     values = {}
     for control in controls:
         values[control.name] = _widget(page, control)
+    _share_button(page, values)
     return values
+
+
+def share_link(values: dict[str, Any]) -> str:
+    """A link to this page that restores `values`, the language and the dataset."""
+    params = {**{name: str(value) for name, value in values.items()},
+              LANGUAGE_PARAM: st.session_state.get(LANGUAGE_PARAM, "en")}
+    if DATASET_PARAM in st.session_state:
+        params[DATASET_PARAM] = st.session_state[DATASET_PARAM]
+    base = st.context.url or ""
+    return f"{base}?{urlencode(params)}"
+
+
+def _share_button(page: str, values: dict[str, Any]) -> None:
+    if st.sidebar.button(t("common.share"), key=f"{page}.btn.share", icon="🔗", width="stretch"):
+        link = share_link(values)
+        st.query_params.from_dict(dict(parse_qsl(link.partition("?")[2])))  # the address bar shows it too
+        st.sidebar.caption(t("common.share_help"))
+        st.sidebar.code(link, language=None, wrap_lines=True)
 
 
 def _widget(page: str, control: Control) -> Any:
@@ -71,7 +94,7 @@ def _widget(page: str, control: Control) -> Any:
     help_text = t(help_key) if has(help_key) else None
     if control.options and isinstance(control.options[0], str):
         st.sidebar.selectbox(label, control.options, key=widget, help=help_text,
-                             format_func=lambda o, n=control.name: t(f"{page}.options.{n}.{o}"))
+                             format_func=labeller(f"{page}.options.{control.name}"))
     elif control.options:
         st.sidebar.select_slider(label, control.options, key=widget, help=help_text)
     elif isinstance(control.default, int) and control.step is None and control.high - control.low > 1000:
@@ -92,7 +115,7 @@ def _apply_query_params(page: str, controls: Sequence[Control]) -> None:
     by_name = {c.name: c for c in controls}
     ignored = []
     for name, text in st.query_params.items():
-        if name in ("lang",):
+        if name in (LANGUAGE_PARAM, DATASET_PARAM):
             continue
         control = by_name.get(name)
         try:

@@ -8,6 +8,7 @@ checks), so a missing key shows up as "[key]" in development, never as a crash.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -45,10 +46,21 @@ def language() -> str:
 
 def t(key: str, **values) -> str:
     """The text for `key` in the session's language, with {placeholders} filled in."""
-    text = table(language()).get(key)
+    return translate(language(), key, **values)
+
+
+def translate(lang: str, key: str, **values) -> str:
+    text = table(lang).get(key)
     if text is None:
         return f"[{key}]"
     return text.format(**values) if values else text
+
+
+def labeller(prefix: str) -> Callable[[object], str]:
+    """A widget's format_func: option -> the text at "<prefix>.<option>". The language is fixed
+    now, because Streamlit may call format_func later, outside this script run."""
+    lang = language()
+    return lambda option: translate(lang, f"{prefix}.{option}")
 
 
 def has(key: str) -> bool:
