@@ -45,26 +45,43 @@ def reset(page: str) -> None:
         session.run.stop()
 
 
+def begin(page: str, start: Callable[[], TrainingSession]) -> TrainingSession:
+    """Replace the page's session with a fresh one built by `start`, and start training it."""
+    reset(page)
+    session = start()
+    st.session_state[_key(page)] = session
+    session.run.start()
+    return session
+
+
 def buttons(page: str, start: Callable[[], TrainingSession]) -> TrainingSession | None:
-    """The four buttons; `start` builds a fresh session from the current settings."""
+    """The four buttons; `start` builds a fresh session from the current settings.
+
+    Clicks are handled before the buttons are drawn, so that they are drawn in the state the
+    click leads to (Stop enabled as soon as Train is pressed)."""
+    keys = {name: f"{page}.btn.{name}" for name in ("train", "stop", "continue", "reset")}
+    clicked = {name: bool(st.session_state.get(key)) for name, key in keys.items()}
     session = get(page)
-    running = session is not None and session.run.running
-    resumable = session is not None and not running and session.run.status == STOPPED
-    train, stop, resume, clear = st.columns(4)
-    if train.button(t("common.train"), type="primary", disabled=running, key=f"{page}.btn.train",
-                    width="stretch"):
+    if clicked["train"]:
         reset(page)
         session = start()
         st.session_state[_key(page)] = session
         session.run.start()
-    if stop.button(t("common.stop"), disabled=not running, key=f"{page}.btn.stop", width="stretch"):
+    elif session is not None and clicked["stop"]:
         session.run.stop()
-    if resume.button(t("common.continue"), disabled=not resumable, key=f"{page}.btn.continue",
-                     width="stretch"):
+    elif session is not None and clicked["continue"]:
         session.run.start()
-    if clear.button(t("common.reset"), disabled=session is None, key=f"{page}.btn.reset", width="stretch"):
+    elif clicked["reset"]:
         reset(page)
         session = None
+
+    running = session is not None and session.run.running
+    resumable = session is not None and not running and session.run.status == STOPPED
+    columns = st.columns(4)
+    states = {"train": running, "stop": not running, "continue": not resumable, "reset": session is None}
+    for column, (name, disabled) in zip(columns, states.items(), strict=True):
+        column.button(t(f"common.{name}"), type="primary" if name == "train" else "secondary",
+                      disabled=disabled, key=keys[name], width="stretch")
     return session
 
 
