@@ -8,7 +8,10 @@ from ui.i18n import t
 st.set_page_config(page_title="Live Lab", page_icon="🧪", layout="wide")
 app_sidebar.draw()  # language first: the page titles below are translated
 page = st.navigation([
-    st.Page("pages/home.py", title=t("home.nav"), icon="🏠", default=True),
-    st.Page("pages/cnn.py", title=t("cnn.nav"), icon="🧱", url_path="cnn"),
+    st.Page("app_pages/home.py", title=t("home.nav"), icon="🏠", default=True),
+    st.Page("app_pages/cnn.py", title=t("cnn.nav"), icon="🧱", url_path="cnn"),
+    st.Page("app_pages/rnn_classifier.py", title=t("rnn_classifier.nav"), icon="🔁", url_path="rnn-classifier"),
+    st.Page("app_pages/rnn_regression.py", title=t("rnn_regression.nav"), icon="📈", url_path="rnn-regression"),
+    st.Page("app_pages/playground.py", title=t("playground.nav"), icon="✏️", url_path="playground"),
 ])
 page.run()

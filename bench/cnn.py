@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from core.data import ImageData, as_float, load_images  # noqa: E402
+from core.data import ImageData, load_images  # noqa: E402
 from core.models import CNN  # noqa: E402
 from core.training import ClassifierConfig, seeded, train_classifier  # noqa: E402
 
@@ -104,7 +104,7 @@ def page_overhead(data_name: str, root: str | None) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
     at.session_state["dataset"] = data_name
     at.run()
-    at.switch_page("pages/cnn.py").run()
+    at.switch_page("app_pages/cnn.py").run()
     at.button(key="cnn.btn.train").click()
     _, live = timed(at.run)
     session = at.session_state["cnn.session"]

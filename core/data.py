@@ -19,6 +19,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from core.preprocess import to_mnist
+
 DATA_DIR_ENV = "LIVELAB_DATA_DIR"  # moves the data folder (default ./data)
 DATASETS = ("mnist", "fashion-mnist", "digits")
 DOWNLOAD_TIMEOUT_S = 20  # per socket operation; a dead network should fail fast, not hang a page
@@ -112,7 +114,7 @@ BUNDLED_AUGMENT_COPIES = 8  # jittered copies per training image, so one epoch i
 
 
 def bundled_digits(note: str = "", seed: int = 0) -> ImageData:
-    """scikit-learn's 1,797 8x8 digits, drawn MNIST-style (20x20 ink box in 28x28).
+    """scikit-learn's 1,797 8x8 digits, prepared the way MNIST's were (see core.preprocess).
 
     20% are held out as the test set. The training set is enlarged with small random shifts,
     rotations and scalings so that one epoch at MNIST's batch size has a few hundred steps.
@@ -125,7 +127,8 @@ def bundled_digits(note: str = "", seed: int = 0) -> ImageData:
     labels = torch.from_numpy(digits.target.astype(np.int64))
     train_idx, test_idx = train_test_split(
         np.arange(len(labels)), test_size=0.2, random_state=seed, stratify=digits.target)
-    big = _to_mnist_canvas(images)  # (1797, 28, 28) float
+    # MNIST's own preparation (crop, fit 20x20, centre of mass in the middle), as for a drawing.
+    big = torch.from_numpy(np.stack([to_mnist(image) for image in images.numpy()]))  # (1797, 28, 28)
     train_x, train_y = big[train_idx], labels[train_idx]
     generator = torch.Generator().manual_seed(seed)
     copies = [train_x] + [_jitter(train_x, generator) for _ in range(BUNDLED_AUGMENT_COPIES)]
@@ -136,12 +139,6 @@ def bundled_digits(note: str = "", seed: int = 0) -> ImageData:
         test_x=_to_uint8(big[test_idx]), test_y=labels[test_idx],
         classes=DIGIT_CLASSES, name="digits", note=note,
     )
-
-
-def _to_mnist_canvas(images: torch.Tensor) -> torch.Tensor:
-    """(N, 8, 8) -> (N, 28, 28): scale to 20x20 and pad by 4, as MNIST places its digits."""
-    scaled = F.interpolate(images[:, None], size=(20, 20), mode="bilinear", align_corners=False)
-    return F.pad(scaled, (4, 4, 4, 4))[:, 0].clamp(0, 1)
 
 
 def _jitter(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:

@@ -64,3 +64,54 @@ def layer_table(model: nn.Module, example: torch.Tensor) -> list[dict]:
 
 def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
+
+
+RNN_CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+
+class RNNClassifier(nn.Module):
+    """The seed's second network: a recurrent cell reads a 28x28 image as 28 time steps of one
+    28-pixel row each, and a linear layer classifies the hidden state after the last row."""
+
+    def __init__(self, cell: str = "lstm", hidden_size: int = 64, num_layers: int = 1,
+                 input_size: int = 28, num_classes: int = 10):
+        super().__init__()
+        if cell not in RNN_CELLS:
+            raise ValueError(f"unknown cell {cell!r}; choose one of {tuple(RNN_CELLS)}")
+        self.cell = cell
+        self.rnn = RNN_CELLS[cell](input_size, hidden_size, num_layers, batch_first=True)
+        self.out = nn.Linear(hidden_size, num_classes)
+
+    def forward(self, x: torch.Tensor, every_row: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+        """(B, 28, 28) -> (logits (B, C), final hidden state (B, H)); with `every_row`, the
+        scores and hidden state after each row instead: ((B, 28, C), (B, 28, H))."""
+        if x.dim() == 4:  # (B, 1, 28, 28) -> (B, 28, 28)
+            x = x.squeeze(1)
+        hidden, _ = self.rnn(x)  # (B, 28, H): the top layer's output after each row; initial state zero
+        if every_row:
+            return self.out(hidden), hidden  # (B, 28, C), (B, 28, H)
+        features = hidden[:, -1]  # (B, H): only the last row's output has read the whole image
+        return self.out(features), features
+
+
+class RNNRegressor(nn.Module):
+    """The seed's regressor: a recurrent layer reads a signal one point per time step, and a linear
+    layer turns its output at every step into one number. The final state is returned so that
+    the caller can carry it into the next window."""
+
+    def __init__(self, cell: str = "rnn", hidden_size: int = 32):
+        super().__init__()
+        if cell not in RNN_CELLS:
+            raise ValueError(f"unknown cell {cell!r}; choose one of {tuple(RNN_CELLS)}")
+        self.cell = cell
+        self.rnn = RNN_CELLS[cell](input_size=1, hidden_size=hidden_size, num_layers=1, batch_first=True)
+        self.out = nn.Linear(hidden_size, 1)
+
+    def encode(self, x: torch.Tensor, h=None):
+        """(B, T, 1) -> (the recurrent layer's output at every step (B, T, H), its final state).
+        The state is (1, B, H), or a pair of them for an LSTM; None means zeros."""
+        return self.rnn(x, h)
+
+    def forward(self, x: torch.Tensor, h=None):
+        states, h = self.encode(x, h)  # (B, T, H)
+        return self.out(states), h  # (B, T, 1): nn.Linear maps every time step at once

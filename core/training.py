@@ -37,6 +37,15 @@ def pick_device(preference: str = "auto") -> torch.device:
     return torch.device("cpu")
 
 
+def warm_up() -> None:
+    """Take one tiny optimiser step. The first `optimizer.step()` in a process imports parts of
+    torch (torch._dynamo) and takes seconds; doing it early keeps the first Train click fast."""
+    weight = nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.Adam([weight])
+    weight.sum().backward()
+    optimizer.step()
+
+
 def seeded(factory: Callable[[], nn.Module], seed: int) -> nn.Module:
     """Build a model with its initial weights drawn from `seed`: same seed, same network."""
     with torch.random.fork_rng(devices=[]):
@@ -236,3 +245,12 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, num_classes: in
     )
     features = torch.cat(kept).numpy() if kept else np.empty((0, 0), np.float32)
     return evaluation, features
+
+
+def __getattr__(name: str):
+    """`from core.training import RegressionConfig, train_regressor` (DESIGN.md §2). They live in
+    core.regression, which imports this module, so they are looked up lazily, on first use."""
+    if name in ("RegressionConfig", "train_regressor"):
+        from core import regression
+        return getattr(regression, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

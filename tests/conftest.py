@@ -58,11 +58,14 @@ def app_env(monkeypatch, tmp_path):
     return tmp_path
 
 
+ROOT_APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
 def open_page(page: str | None = None, dataset: str = "digits", lang: str = "en", timeout: float = 120):
-    """An AppTest of app.py switched to `page` (e.g. "pages/cnn.py"), run once."""
+    """An AppTest of app.py switched to `page` (e.g. "app_pages/cnn.py"), run once."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=timeout)
+    at = AppTest.from_file(ROOT_APP, default_timeout=timeout)
     at.session_state["dataset"] = dataset
     at.session_state["lang"] = lang
     at.run()

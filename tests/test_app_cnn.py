@@ -15,7 +15,7 @@ def test_home_page_renders(app_env):
 
 
 def test_cnn_page_before_training_shows_data_and_network(app_env):
-    at = open_page("pages/cnn.py")
+    at = open_page("app_pages/cnn.py")
     assert not at.exception
     assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 7  # seven layers
     assert at.button(key="cnn.btn.stop").disabled and at.button(key="cnn.btn.continue").disabled
@@ -24,7 +24,7 @@ def test_cnn_page_before_training_shows_data_and_network(app_env):
 
 
 def test_cnn_page_trains_and_draws_every_chart(app_env):
-    at = open_page("pages/cnn.py")
+    at = open_page("app_pages/cnn.py")
     at.button(key="cnn.btn.train").click().run()
     assert not at.exception
     titles = chart_titles(at)
@@ -39,7 +39,7 @@ def test_cnn_page_trains_and_draws_every_chart(app_env):
 
 
 def test_reset_clears_the_run(app_env):
-    at = open_page("pages/cnn.py")
+    at = open_page("app_pages/cnn.py")
     at.button(key="cnn.btn.train").click().run()
     at.button(key="cnn.btn.reset").click().run()
     assert not at.exception and "cnn.session" not in at.session_state
@@ -47,7 +47,7 @@ def test_reset_clears_the_run(app_env):
 
 
 def test_changing_a_setting_then_training_uses_it(app_env):
-    at = open_page("pages/cnn.py")
+    at = open_page("app_pages/cnn.py")
     at.select_slider(key="widget.cnn.lr").set_value(0.003)
     at.selectbox(key="widget.cnn.embed_method").set_value("pca")
     at.button(key="cnn.btn.train").click().run()
@@ -59,7 +59,7 @@ def test_changing_a_setting_then_training_uses_it(app_env):
 
 def test_too_high_a_learning_rate_explains_itself(app_env, monkeypatch):
     monkeypatch.setenv("LIVELAB_MAX_STEPS", "60")
-    at = open_page("pages/cnn.py")
+    at = open_page("app_pages/cnn.py")
     at.select_slider(key="widget.cnn.lr").set_value(1.0)
     at.button(key="cnn.btn.train").click().run()
     assert not at.exception
@@ -67,8 +67,8 @@ def test_too_high_a_learning_rate_explains_itself(app_env, monkeypatch):
 
 
 def test_settings_survive_a_trip_to_another_page(app_env):
-    at = open_page("pages/cnn.py")
+    at = open_page("app_pages/cnn.py")
     at.slider(key="widget.cnn.eval_every").set_value(30).run()
-    at.switch_page("pages/home.py").run()
-    at.switch_page("pages/cnn.py").run()
+    at.switch_page("app_pages/home.py").run()
+    at.switch_page("app_pages/cnn.py").run()
     assert at.slider(key="widget.cnn.eval_every").value == 30

@@ -112,3 +112,4 @@ def test_training_leaves_grad_mode_alone(tiny_digits):
     config = ClassifierConfig(embed_method="none", eval_every=1, max_steps=2)
     list(train_classifier(seeded(CNN, 0), tiny_digits, config))
     assert torch.is_grad_enabled() and not torch.is_inference_mode_enabled()
+

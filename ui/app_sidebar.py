@@ -5,12 +5,13 @@ Datasets are loaded once per server process and shared read-only by every sessio
 from __future__ import annotations
 
 import os
+import threading
 
 import streamlit as st
 import torch
 
 from core.data import DATASETS, ImageData, load_images
-from core.training import pick_device
+from core.training import pick_device, warm_up
 from ui.i18n import labeller, language_selector, t
 
 DATASET_KEY, DEVICE_KEY = "dataset", "device"
@@ -19,6 +20,7 @@ DOWNLOAD_ENV = "LIVELAB_DOWNLOAD"  # "0": never try the network (offline classro
 
 
 def draw() -> None:
+    warm_up_torch()
     language_selector()
     if DATASET_KEY not in st.session_state and st.query_params.get(DATASET_KEY) in DATASETS:
         st.session_state[DATASET_KEY] = st.query_params[DATASET_KEY]  # a shared link names its dataset
@@ -26,6 +28,15 @@ def draw() -> None:
     auto = t("common.device_auto", device=pick_device().type)
     st.sidebar.selectbox(t("common.device"), available_devices(), key=DEVICE_KEY,
                          format_func=lambda name: auto if name == "auto" else name)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up_torch() -> threading.Thread:
+    """Once per server process, in the background: pay torch's first-step import cost before
+    any student presses Train."""
+    thread = threading.Thread(target=warm_up, name="livelab-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def available_devices() -> list[str]:

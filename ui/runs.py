@@ -63,10 +63,7 @@ def buttons(page: str, start: Callable[[], TrainingSession]) -> TrainingSession 
     clicked = {name: bool(st.session_state.get(key)) for name, key in keys.items()}
     session = get(page)
     if clicked["train"]:
-        reset(page)
-        session = start()
-        st.session_state[_key(page)] = session
-        session.run.start()
+        session = begin(page, start)
     elif session is not None and clicked["stop"]:
         session.run.stop()
     elif session is not None and clicked["continue"]:

@@ -16,8 +16,10 @@ def open_app(page, app_url: str, url_path: str = "", timeout_ms: int = 60_000) -
     """Open a page of the app (url_path as given to st.Page, e.g. "cnn") and wait for it to draw."""
     page.goto(f"{app_url}/{url_path}")
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
-    page.wait_for_timeout(300)  # let the first script run begin
+    # A deep link opens the app itself (app.py's sidebar), never Streamlit's old pages/-folder mode.
+    page.wait_for_selector("[data-testid='stSidebar'] >> text=Language / 语言", timeout=timeout_ms)
     wait_until_idle(page, timeout_ms)
+    assert page.get_by_text("Page not found").count() == 0
 
 
 def assert_no_exception(page) -> None:

@@ -20,13 +20,15 @@ def start() -> runs.TrainingSession:
     return new_session(settings, data, config)
 
 
-with st.expander(t("cnn.before_training"), expanded=runs.get(PAGE) is None):
+session = runs.buttons(PAGE, start)
+# Before training the data and the network are the show; once a run exists they fold away
+# (a new label, so Streamlit draws a new, closed expander) and the charts take their place.
+before = session is None
+with st.expander(t("cnn.before_training") if before else t("cnn.data_and_network"), expanded=before):
     show_before_training(data, new_model(settings, len(data.classes)))
-
 with st.expander(t("cnn.notes_title")):
     st.markdown(t("cnn.notes"))
 
-session = runs.buttons(PAGE, start)
 if session is None:
     st.info(t("common.press_train"))
 else:

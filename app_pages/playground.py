@@ -1,0 +1,44 @@
+"""The playground: draw a digit (or upload a photo) and see what the networks trained in this
+session make of it: the MNIST-style preprocessing step by step, every classifier's
+probabilities side by side, and inside the CNN and the RNN classifier."""
+
+import streamlit as st
+
+from core.preprocess import preprocess
+from ui import app_sidebar
+from ui.controls import Control, sidebar
+from ui.i18n import t
+from ui.playground_view import (
+    PAGE,
+    follow_training,
+    offer_quick_run,
+    read_digit,
+    show_predictions,
+    show_stages,
+    trained_sessions,
+)
+
+CONTROLS = (Control("stroke_width", 22, 8, 40, 2),)
+
+st.title(t("playground.title"))
+st.caption(t("playground.intro"))
+data = app_sidebar.dataset()
+settings = sidebar(PAGE, CONTROLS, heading_key="playground.drawing")
+
+left, right = st.columns([2, 3], gap="large")
+with left:
+    image, source = read_digit(settings["stroke_width"])
+stages = preprocess(image) if image is not None else None
+with right:
+    if stages is not None:
+        show_stages(stages)
+    elif source != "rejected":
+        st.info(t("playground.no_ink" if image is not None and source == "upload" else "playground.empty"), icon="✏️")
+
+sessions = trained_sessions()
+if not sessions:
+    offer_quick_run(data)
+elif stages is not None:
+    show_predictions(sessions, stages.centred)  # (28, 28) float32 in [0, 1]
+
+follow_training()

@@ -1,0 +1,117 @@
+"""Benchmark for the RNN classifier page: prints the figures named in its issue.
+
+    python bench/rnn_classifier.py                          # bundled digits (works offline)
+    python bench/rnn_classifier.py --data mnist --root DIR  # real MNIST, where it exists in DIR
+
+Figures:
+  accuracy   LSTM, the seed's settings (1 epoch, batch 64, Adam, lr 0.01), hidden 64 (the seed's)
+             and 128 (the page's default): test accuracy on the seed's 2000 images and on all of them
+  compare    RNN vs LSTM vs GRU, same data, seed and budget: final test accuracy of each, and how
+             much of the loss gradient reaches row 1 compared with row 28 (vanishing gradients)
+  overhead   page defaults: the live page (AppTest, every chart drawn) vs the bare loop -> ratio
+Timings are wall-clock on this machine; run it on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import torch  # noqa: E402
+
+from core.data import ImageData, as_float, load_images  # noqa: E402
+from core.models import RNNClassifier  # noqa: E402
+from core.rnn_analysis import SEED_CONFIG, cell_models, compare_cells, step_gradients  # noqa: E402
+from core.training import ClassifierConfig, evaluate, seeded, train_classifier  # noqa: E402
+
+
+def timed(fn):
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+def full_test_accuracy(model: torch.nn.Module, data: ImageData) -> float:
+    device = next(model.parameters()).device
+    evaluation, _ = evaluate(model, as_float(data.test_x, device), data.test_y.to(device), len(data.classes))
+    return evaluation.accuracy
+
+
+def seed_accuracy(data: ImageData, hidden_sizes: list[int], config: ClassifierConfig) -> None:
+    for hidden in hidden_sizes:
+        model = seeded(lambda h=hidden: RNNClassifier("lstm", h, num_classes=len(data.classes)), config.seed)
+        records, seconds = timed(lambda m=model: list(train_classifier(m, data, config)))
+        first = min(config.test_size, len(data.test_y))
+        print(f"accuracy  LSTM hidden {hidden}, seed settings, {config.epochs} epoch(s) on {data.name}: "
+              f"test accuracy {records[-1].accuracy:.4f} on the first {first}, {full_test_accuracy(model, data):.4f} "
+              f"on all {len(data.test_y)} ({len(records)} steps, {seconds:.1f} s)")
+
+
+def compare(data: ImageData, hidden: int, config: ClassifierConfig) -> None:
+    models = cell_models(hidden_size=hidden, num_classes=len(data.classes), seed=config.seed)
+    tagged, seconds = timed(lambda: list(compare_cells(models, data, config)))
+    finals = {cell: [t.record for t in tagged if t.cell == cell][-1] for cell in models}
+    batch_x, batch_y = data.test_x[:64], data.test_y[:64]
+    print(f"compare   hidden {hidden}, {config.epochs} epoch(s) each on {data.name}, {seconds:.1f} s in all:")
+    for cell, record in finals.items():
+        grads = step_gradients(models[cell], batch_x, batch_y)
+        print(f"          {cell:4s} test accuracy {record.accuracy:.4f}, final loss {record.loss:.3f}, "
+              f"gradient at row 1 / row 28 = {grads[0] / grads[-1]:.2e}")
+
+
+def page_overhead(data_name: str, root: str | None) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    os.environ.pop("LIVELAB_MAX_STEPS", None)
+    if root:
+        os.environ["LIVELAB_DATA_DIR"] = root
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
+    at.session_state["dataset"] = data_name
+    at.run()
+    at.switch_page("app_pages/rnn_classifier.py").run()
+    at.button(key="rnn_classifier.btn.train").click()
+    _, live = timed(at.run)
+    session = at.session_state["rnn_classifier.session"]
+    config, data = session.config, session.extra["data"]
+    settings = session.extra["settings"]
+    bare_config = config.replace(eval_every=10_000, embed_method="none")
+    model = seeded(lambda: RNNClassifier(settings["cell"], settings["hidden_size"], settings["num_layers"],
+                                         num_classes=len(data.classes)), config.seed)
+    _, bare = timed(lambda: list(train_classifier(model, data, bare_config)))
+    print(f"overhead  page defaults, 1 epoch on {data.name}: live page {live:.1f} s, bare loop {bare:.1f} s "
+          f"-> {live / bare:.2f}x (eval every {config.eval_every} on {config.test_size}, "
+          f"{config.embed_method} every {config.embed_every} on {config.embed_points} points)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default="digits", choices=("digits", "mnist", "fashion-mnist"))
+    parser.add_argument("--root", default=None, help="data folder holding MNIST/raw (default: ./data)")
+    parser.add_argument("--only", nargs="*", default=["accuracy", "compare", "overhead"])
+    parser.add_argument("--hidden", nargs="*", type=int, default=[64, 128], help="LSTM hidden sizes to measure")
+    parser.add_argument("--compare-hidden", type=int, default=128, help="hidden size in the comparison")
+    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--device", default="auto", help="auto, cpu, cuda or mps (accuracy and compare)")
+    args = parser.parse_args()
+    data = load_images(args.data, root=args.root, download=False)
+    if data.note:
+        sys.exit(f"{args.data} not found: {data.note}")
+    print(f"dataset {data.name}: {len(data.train_y)} train / {len(data.test_y)} test images; "
+          f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    config = SEED_CONFIG.replace(epochs=args.epochs, embed_method="none", device=args.device)
+    if "accuracy" in args.only:
+        seed_accuracy(data, args.hidden, config)
+    if "compare" in args.only:
+        compare(data, args.compare_hidden, config)
+    if "overhead" in args.only:
+        page_overhead(args.data, args.root)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""What a trained CNN makes of one image: class probabilities, its feature maps, its first
+layer's filters and a saliency map. Pure torch: the playground draws these, a notebook can too.
+
+Pass a model in eval mode; for one that may still be training on another thread, pass
+`core.rnn_analysis.snapshot(model)`, a private copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from core.models import CNN
+
+
+def _batch(image: np.ndarray) -> torch.Tensor:
+    return torch.as_tensor(np.asarray(image, dtype=np.float32)).reshape(1, 28, 28)  # (1, 28, 28)
+
+
+def probabilities(model: nn.Module, image: np.ndarray) -> np.ndarray:
+    """(28, 28) image in [0, 1] -> (C,) class probabilities, for any `forward -> (logits, features)`."""
+    with torch.inference_mode():
+        logits, _ = model(_batch(image))
+    return logits[0].float().softmax(0).numpy()
+
+
+@dataclass(frozen=True)
+class CNNView:
+    probabilities: np.ndarray  # (C,)
+    conv1_maps: np.ndarray  # (c1, 28, 28) after conv1's ReLU, before pooling
+    conv2_maps: np.ndarray  # (c2, 14, 14) after conv2's ReLU, before pooling
+    conv1_filters: np.ndarray  # (c1, k, k) the first layer's weights
+    saliency: np.ndarray  # (28, 28) in [0, 1]: how much each pixel pushed the top class up
+
+
+def look_inside_cnn(model: CNN, image: np.ndarray) -> CNNView:
+    """Everything the playground shows about one image going through the CNN."""
+    x = _batch(image).unsqueeze(1)  # (1, 1, 28, 28)
+    with torch.inference_mode():
+        maps1 = model.conv1[:2](x)  # (1, c1, 28, 28): conv + ReLU
+        maps2 = model.conv2[:2](model.conv1[2](maps1))  # (1, c2, 14, 14)
+        logits, _ = model(x)
+    probs = logits[0].softmax(0)
+    return CNNView(
+        probabilities=probs.numpy(),
+        conv1_maps=maps1[0].numpy(), conv2_maps=maps2[0].numpy(),
+        conv1_filters=model.conv1[0].weight.detach()[:, 0].numpy().copy(),
+        saliency=saliency(model, image, int(probs.argmax())),
+    )
+
+
+def saliency(model: nn.Module, image: np.ndarray, target: int) -> np.ndarray:
+    """Gradient x input for class `target`, positive part, scaled to [0, 1]: the inked pixels
+    whose brightness raised that class's score (zero where nothing is drawn)."""
+    x = _batch(image).requires_grad_(True)  # (1, 28, 28)
+    with torch.enable_grad():
+        logits, _ = model(x)
+        (grad,) = torch.autograd.grad(logits[0, target], x)
+    contribution = (grad * x.detach())[0].clamp(min=0)  # (28, 28)
+    peak = contribution.max()
+    return (contribution / peak if peak > 0 else contribution).numpy()
+

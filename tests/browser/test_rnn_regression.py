@@ -1,0 +1,24 @@
+"""The RNN regression page in a real browser: press Train, see the target and the prediction drawn."""
+
+import pytest
+
+from tests.browser.steps import assert_no_exception, open_app, wait_until_idle
+
+pytestmark = pytest.mark.browser
+CHART = "[data-testid='stPlotlyChart']"
+LIVE_TITLE = "Prediction (blue) and target (red)"
+
+
+def test_train_draws_target_and_prediction(browser_page, app_url):
+    page = browser_page
+    open_app(page, app_url, "rnn-regression")
+    assert_no_exception(page)
+    page.get_by_role("button", name="Train", exact=True).click()  # the visible tab's; the other tab's is hidden
+    live = page.locator(CHART).filter(has_text=LIVE_TITLE)
+    live.wait_for(timeout=30_000)
+    wait_until_idle(page, 120_000)
+    page.wait_for_selector("text=Training finished.", timeout=60_000)
+    assert live.locator(".legendtext").all_text_contents() == ["target", "prediction"]
+    assert live.locator(".scatterlayer .trace path.js-line").count() == 2  # both curves are drawn
+    assert page.locator(CHART).filter(has_text="Free-running test").count() == 1
+    assert_no_exception(page)

@@ -1,0 +1,159 @@
+"""AppTest: the playground with no trained model, after a quick run, with a drawing on the
+canvas, with an uploaded photo (and with files that are not usable photos)."""
+
+import base64
+import io
+import json
+
+from PIL import Image, ImageDraw
+
+from core.models import RNNClassifier
+from core.runner import BackgroundRun
+from core.training import ClassifierConfig, train_classifier
+from tests.conftest import open_page
+from ui.runs import TrainingSession
+
+PAGE = "app_pages/playground.py"
+CANVAS = "playground.canvas.0"  # the canvas's key before any Clear
+
+
+def a_zero(size=280, ink=255, paper=0) -> Image.Image:
+    """A ring drawn large and off-centre, like a student's 0."""
+    image = Image.new("L", (size, size), paper)
+    ImageDraw.Draw(image).ellipse((size // 2, size // 10, size - 10, size - 20), outline=ink, width=size // 12)
+    return image
+
+
+def png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def draw_on_canvas(at, image: Image.Image) -> None:
+    """What the canvas component sends after a stroke: its picture as a PNG data URL."""
+    url = "data:image/png;base64," + base64.b64encode(png(image.convert("RGBA"))).decode()
+    at.session_state[CANVAS] = {"drawing": {"raw": {"objects": [{"type": "path"}]}, "data": url},
+                                "backgroundFit": None}
+    at.run()
+
+
+def chart_titles(at):
+    return [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in at.get("plotly_chart")]
+
+
+def captions(at):
+    return [caption for image in at.image for caption in image.captions]
+
+
+def quick_train(at):
+    at.button(key="playground.quick_train").click().run()
+    assert not at.exception
+    assert len(at.session_state["cnn.session"].run.history) == 12  # LIVELAB_MAX_STEPS
+
+
+def test_without_a_model_the_page_prompts_and_offers_a_quick_run(app_env):
+    at = open_page(PAGE)
+    assert not at.exception
+    infos = [info.value for info in at.info]
+    assert any("Draw a digit" in text for text in infos)
+    assert any("No network has been trained" in text for text in infos)
+    assert not at.get("plotly_chart")
+
+
+def test_quick_run_trains_a_cnn_that_the_cnn_page_shows(app_env):
+    at = open_page(PAGE)
+    quick_train(at)
+    assert at.session_state["cnn.session"].run.status == "finished"
+    assert not any("No network has been trained" in info.value for info in at.info)
+    at.switch_page("app_pages/cnn.py").run()
+    assert not at.exception
+    assert any(title.startswith("Training loss") for title in chart_titles(at))
+
+
+def test_a_drawing_is_prepared_and_read_by_the_trained_cnn(app_env):
+    at = open_page(PAGE)
+    quick_train(at)
+    draw_on_canvas(at, a_zero())
+    assert not at.exception
+    assert "28 × 28: what the networks see" in captions(at)
+    assert any(markdown.value.startswith("CNN: **") for markdown in at.markdown)
+    titles = chart_titles(at)
+    assert "CNN: class probabilities" in titles
+    assert "Conv 1: 16 feature maps (28 × 28)" in titles and "Conv 2: 32 feature maps (14 × 14)" in titles
+    assert "The 16 conv 1 filters (5 × 5)" in titles
+    assert any(title.startswith("Saliency: what made it") for title in titles)
+
+
+def test_a_cnn_trained_on_the_cnn_page_reads_the_drawing(app_env):
+    at = open_page("app_pages/cnn.py")
+    at.button(key="cnn.btn.train").click().run()
+    at.switch_page(PAGE).run()
+    draw_on_canvas(at, a_zero())
+    assert not at.exception
+    assert any(markdown.value.startswith("CNN: **") for markdown in at.markdown)
+    assert not any("No network has been trained" in info.value for info in at.info)
+
+
+def test_clear_empties_the_canvas(app_env):
+    at = open_page(PAGE)
+    draw_on_canvas(at, a_zero())
+    assert "28 × 28: what the networks see" in captions(at)
+    at.button(key="playground.clear").click().run()
+    assert not at.exception and not captions(at)
+    assert any("Draw a digit" in info.value for info in at.info)
+
+
+def test_an_uploaded_photo_is_read_like_a_drawing(app_env):
+    at = open_page(PAGE)
+    quick_train(at)
+    at.radio(key="playground.source").set_value("upload").run()
+    at.file_uploader(key="playground.upload").set_value(("zero.png", png(a_zero(600, ink=30, paper=230)),
+                                                        "image/png")).run()
+    assert not at.exception
+    assert "28 × 28: what the networks see" in captions(at)
+    assert any(markdown.value.startswith("CNN: **") for markdown in at.markdown)
+
+
+def test_a_file_that_is_not_an_image_gets_a_message(app_env):
+    at = open_page(PAGE)
+    at.radio(key="playground.source").set_value("upload").run()
+    at.file_uploader(key="playground.upload").set_value(("digit.png", b"not a picture at all", "image/png")).run()
+    assert not at.exception
+    assert at.error and "could not be read" in at.error[0].value
+    at.file_uploader(key="playground.upload").set_value(("big.png", b"\x89PNG" + bytes(3 * 2**20), "image/png"))
+    at.run()
+    assert not at.exception
+    assert at.error and "too large" in at.error[0].value
+
+
+def test_a_blank_photo_is_not_a_digit(app_env):
+    at = open_page(PAGE)
+    at.radio(key="playground.source").set_value("upload").run()
+    at.file_uploader(key="playground.upload").set_value(("blank.png", png(Image.new("L", (90, 90), 200)),
+                                                        "image/png")).run()
+    assert not at.exception
+    assert any("No digit found" in info.value for info in at.info)
+
+
+def test_the_rnn_classifier_reads_the_drawing_row_by_row(app_env, tiny_digits):
+    model = RNNClassifier()
+    run = BackgroundRun(train_classifier(model, tiny_digits, ClassifierConfig(max_steps=3, embed_method="none")), 3)
+    run.start()
+    run.wait()
+    at = open_page(PAGE)
+    at.session_state["rnn_classifier.session"] = TrainingSession(run=run, config=None, model=model,
+                                                                 extra={"data": tiny_digits})
+    draw_on_canvas(at, a_zero())
+    assert not at.exception
+    assert any(markdown.value.startswith("RNN classifier: **") for markdown in at.markdown)
+    assert "RNN classifier: class probabilities after each row it has read" in chart_titles(at)
+    assert not any("No network has been trained" in info.value for info in at.info)
+
+
+def test_the_page_speaks_chinese(app_env):
+    at = open_page(PAGE, lang="zh")
+    assert not at.exception
+    assert at.title[0].value.startswith("✏️ 试验场")
+    assert not any(text.value.startswith("[") for text in [*at.info, *at.markdown, *at.caption])
+

@@ -1,0 +1,159 @@
+"""The playground's pieces: the canvas or upload, the preprocessing stages, and what each
+trained classifier makes of the digit (probabilities, inside the CNN, the RNN row by row)."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+import torch
+
+from core import figures
+from core.data import DIGIT_CLASSES, ImageData
+from core.inspect_cnn import CNNView, look_inside_cnn
+from core.models import CNN, RNNClassifier
+from core.preprocess import MAX_PIXELS, MAX_UPLOAD_BYTES, ImageError, Stages, decode_upload, for_display
+from core.rnn_analysis import read_rows, snapshot
+from ui import app_sidebar, cnn_session, runs
+from ui.controls import current
+from ui.i18n import t
+
+PAGE = "playground"
+CLASSIFIERS = {"cnn": CNN, "rnn_classifier": RNNClassifier}  # runs page key -> the model it trains
+QUICK_STEPS = 200  # the quick CNN run: enough for a useful CNN in well under a minute
+CANVAS_SIZE = 280
+STAGE_PIXELS = 140  # small stages are enlarged to about this size, so that they show their pixels
+CANVAS_GENERATION = f"{PAGE}.canvas_generation"  # bumped by Clear: a new key gives an empty canvas
+
+
+def clear_canvas() -> None:
+    st.session_state[CANVAS_GENERATION] = st.session_state.get(CANVAS_GENERATION, 0) + 1
+
+
+def read_digit(stroke_width: int) -> tuple[np.ndarray | None, str]:
+    """The canvas or an uploaded photo, as an image array (or None), and which of the two it was."""
+    source = st.radio(t("playground.source"), ("draw", "upload"), horizontal=True, key=f"{PAGE}.source",
+                      format_func=lambda name: t(f"playground.{name}"))
+    if source == "draw":
+        from streamlit_drawable_canvas import st_canvas  # registers a component: needs the Streamlit runtime
+
+        st.caption(t("playground.canvas_help"))
+        result = st_canvas(stroke_width=stroke_width, stroke_color="#FFFFFF", background_color="#000000",
+                           width=CANVAS_SIZE, height=CANVAS_SIZE, drawing_mode="freedraw", return_image_data=True,
+                           key=f"{PAGE}.canvas.{st.session_state.get(CANVAS_GENERATION, 0)}")
+        st.button(t("playground.clear"), on_click=clear_canvas, key=f"{PAGE}.clear")
+        return result.image_data, source
+    upload = st.file_uploader(t("playground.upload_label"), type=["png", "jpg", "jpeg"], key=f"{PAGE}.upload")
+    if upload is None:
+        return None, source
+    try:
+        return decode_upload(upload.getvalue()), source
+    except ImageError as error:
+        st.error(t(f"playground.{error.reason}", mb=MAX_UPLOAD_BYTES // 2**20, mp=MAX_PIXELS // 10**6), icon="🖼️")
+        return None, "rejected"
+
+
+def show_stages(stages: Stages) -> None:
+    st.markdown(f"**{t('playground.stages_title')}**", help=t("playground.stages_help"))
+    shown = ((stages.ink, "stage_input"), (stages.cropped, "stage_cropped"), (stages.scaled, "stage_scaled"),
+             (stages.centred, "stage_centred"))
+    for column, (image, name) in zip(st.columns(len(shown)), shown, strict=True):
+        column.image(for_display(image, STAGE_PIXELS), width="stretch", caption=t(f"playground.{name}"), clamp=True)
+
+
+def trained_sessions() -> dict[str, runs.TrainingSession]:
+    """The classifiers of this session that have done at least one training step."""
+    found = {}
+    for page, kind in CLASSIFIERS.items():
+        session = runs.get(page)
+        if session is not None and isinstance(session.model, kind) and session.run.history:
+            found[page] = session
+    return found
+
+
+def classes_of(session: runs.TrainingSession) -> tuple[str, ...]:
+    data = session.extra.get("data")
+    return data.classes if data is not None else DIGIT_CLASSES
+
+
+def show_prediction(page: str, session: runs.TrainingSession, probs: np.ndarray) -> None:
+    model, classes = t(f"playground.model_{page}"), classes_of(session)
+    top = int(probs.argmax())
+    st.markdown(t("playground.prediction", model=model, label=classes[top], conf=f"{probs[top]:.0%}"))
+    st.plotly_chart(figures.probability_figure(
+        probs, classes, title=t("playground.probabilities_title", model=model), x_title=t("playground.probability")),
+        key=f"{PAGE}.probs.{page}")
+    if session.run.running:
+        st.caption(t("playground.still_training", model=model, step=len(session.run.history)))
+    data = session.extra.get("data")
+    if data is not None and data.name == "fashion-mnist":
+        st.caption(t("playground.other_dataset", model=model, dataset=t(f"common.datasets.{data.name}")))
+
+
+def show_cnn_inside(view: CNNView, image: np.ndarray, label: str) -> None:
+    st.subheader(t("playground.cnn_inside"))
+    n1, n2, k = len(view.conv1_maps), len(view.conv2_maps), view.conv1_filters.shape[-1]
+    charts = (
+        ("conv1_maps", figures.feature_grid_figure(
+            view.conv1_maps, title=t("playground.conv1_maps", n=n1), item=t("playground.feature_map"))),
+        ("conv2_maps", figures.feature_grid_figure(
+            view.conv2_maps, title=t("playground.conv2_maps", n=n2), item=t("playground.feature_map"))),
+        ("conv1_filters", figures.feature_grid_figure(
+            view.conv1_filters, title=t("playground.conv1_filters", n=n1, k=k), item=t("playground.filter"),
+            signed=True)),
+        ("saliency", figures.saliency_figure(image, view.saliency, title=t("playground.saliency", label=label))),
+    )
+    for column, (name, figure) in zip(st.columns(2) + st.columns(2), charts, strict=True):
+        column.plotly_chart(figure, key=f"{PAGE}.{name}")
+        column.caption(t(f"playground.{name}_help"))
+
+
+def show_rnn_inside(session: runs.TrainingSession, rows: np.ndarray) -> None:
+    st.subheader(t("playground.rnn_inside"))
+    model = t("playground.model_rnn_classifier")
+    st.plotly_chart(figures.row_heatmap_figure(
+        rows, title=t("playground.rnn_rows", model=model), x_title=t("playground.class"),
+        y_title=t("playground.row"), x_labels=classes_of(session)), key=f"{PAGE}.rnn_rows")
+    st.caption(t("playground.rnn_rows_help"))
+
+
+def offer_quick_run(data: ImageData) -> None:
+    """No classifier trained yet: say so, and offer a short CNN run on the current dataset."""
+    cnn = runs.get(cnn_session.PAGE)
+    if cnn is not None and cnn.run.running:
+        st.info(t("playground.quick_training"), icon="⏳")
+        return
+    steps = min(QUICK_STEPS, app_sidebar.max_steps() or QUICK_STEPS)
+    st.info(t("playground.no_model", steps=steps, dataset=t(f"common.datasets.{data.name}")), icon="🧠")
+    if st.button(t("playground.quick_train", steps=steps), type="primary", key=f"{PAGE}.quick_train"):
+        settings = current(cnn_session.PAGE, cnn_session.CONTROLS)
+        config = cnn_session.make_config(settings, max_steps=steps, device=app_sidebar.device())
+        runs.begin(cnn_session.PAGE, lambda: cnn_session.new_session(settings, data, config))
+        st.info(t("playground.quick_training"), icon="⏳")
+
+
+def show_predictions(sessions: dict[str, runs.TrainingSession], x: np.ndarray) -> None:
+    """Every trained classifier's reading of `x` (28, 28) side by side, then inside each."""
+    cnn_view = rnn_rows = None
+    st.subheader(t("playground.predictions_title"))
+    for column, (page, session) in zip(st.columns(len(sessions)), sessions.items(), strict=True):
+        with column:
+            if page == "cnn":
+                cnn_view = look_inside_cnn(snapshot(session.model), x)
+                show_prediction(page, session, cnn_view.probabilities)
+            else:
+                rnn_rows = read_rows(snapshot(session.model), torch.from_numpy((x * 255).round().astype(np.uint8)))
+                show_prediction(page, session, rnn_rows.probabilities[-1])
+    if cnn_view is not None:
+        label = classes_of(sessions["cnn"])[int(cnn_view.probabilities.argmax())]
+        show_cnn_inside(cnn_view, x, label)
+    if rnn_rows is not None:
+        show_rnn_inside(sessions["rnn_classifier"], rnn_rows.probabilities)
+
+
+def follow_training() -> None:
+    """A network still training: show its progress, and redraw the page when it ends."""
+    for page in CLASSIFIERS:
+        session = runs.get(page)
+        if session is not None and session.run.running:
+            runs.follow(session, lambda records: None)
+            break
