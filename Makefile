@@ -15,3 +15,6 @@ lint:
 
 bench:
 	python bench/cnn.py
+	python bench/rnn_classifier.py
+	python bench/rnn_regression.py
+	python bench/playground.py

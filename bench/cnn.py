@@ -17,28 +17,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import struct
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from core.data import ImageData, load_images  # noqa: E402
+from bench.common import ROOT, add_data_arguments, live_page_run, load_data, print_overhead, timed  # noqa: E402
+from core.data import ImageData  # noqa: E402
 from core.models import CNN  # noqa: E402
 from core.training import ClassifierConfig, seeded, train_classifier  # noqa: E402
-
-
-def timed(fn):
-    start = time.perf_counter()
-    result = fn()
-    return result, time.perf_counter() - start
 
 
 def run_epoch(data: ImageData, config: ClassifierConfig):
@@ -99,24 +90,10 @@ def schedule_speedup(data: ImageData, seed_frames: int | None) -> None:
 
 
 def page_overhead(data_name: str, root: str | None) -> None:
-    from streamlit.testing.v1 import AppTest
-
-    os.environ.pop("LIVELAB_MAX_STEPS", None)
-    if root:
-        os.environ["LIVELAB_DATA_DIR"] = root
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
-    at.session_state["dataset"] = data_name
-    at.run()
-    at.switch_page("app_pages/cnn.py").run()
-    at.button(key="cnn.btn.train").click()
-    _, live = timed(at.run)
-    session = at.session_state["cnn.session"]
+    live, session = live_page_run("app_pages/cnn.py", "cnn", data_name, root)
     config, data = session.config, session.extra["data"]
-    bare_config = config.replace(eval_every=10_000, embed_method="none")
-    _, bare = timed(lambda: run_epoch(data, bare_config))
-    print(f"overhead  page defaults, 1 epoch on {data.name}: live page {live:.1f} s, bare loop {bare:.1f} s "
-          f"-> {live / bare:.2f}x (eval every {config.eval_every} on {config.test_size}, "
-          f"{config.embed_method} every {config.embed_every} on {config.embed_points} points)")
+    _, bare = timed(lambda: run_epoch(data, config.replace(eval_every=10_000, embed_method="none")))
+    print_overhead(data, live, bare, config)
 
 
 def first_point_latency(data_name: str) -> None:
@@ -162,40 +139,14 @@ def first_point_latency(data_name: str) -> None:
         server.wait(10)
 
 
-def write_mnist_sized_copy(root: Path) -> None:
-    """Tile the bundled digits to MNIST's size (60,000 / 10,000) as torchvision IDX files, so that
-    timing figures can be taken at MNIST scale where MNIST itself is not available."""
-    digits = load_images("digits")
-    raw = root / "MNIST" / "raw"
-    raw.mkdir(parents=True, exist_ok=True)
-    for prefix, x, y, n in (("train", digits.train_x, digits.train_y, 60_000),
-                            ("t10k", digits.test_x, digits.test_y, 10_000)):
-        index = torch.arange(n) % len(y)
-        (raw / f"{prefix}-images-idx3-ubyte").write_bytes(
-            struct.pack(">IIII", 0x0803, n, 28, 28) + x[index].numpy().tobytes())
-        (raw / f"{prefix}-labels-idx1-ubyte").write_bytes(
-            struct.pack(">II", 0x0801, n) + y[index].numpy().astype(np.uint8).tobytes())
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default="digits", choices=("digits", "mnist", "fashion-mnist"))
-    parser.add_argument("--root", default=None, help="data folder holding MNIST/raw (default: ./data)")
+    add_data_arguments(parser)
     parser.add_argument("--only", nargs="*", default=["accuracy", "schedule", "overhead", "latency"])
     parser.add_argument("--seed-frames", type=int, default=None,
-                        help="measure only this many of the seed loop's 10 s t-SNE frames and extrapolate")
-    parser.add_argument("--mnist-sized", action="store_true",
-                        help="timing at MNIST scale: tile the bundled digits to 60k/10k images (accuracy meaningless)")
+                        help="measure only this many of the seed loop's slow t-SNE frames and extrapolate")
     args = parser.parse_args()
-    if args.mnist_sized:
-        args.data, args.root = "mnist", tempfile.mkdtemp(prefix="livelab-mnist-sized-")
-        write_mnist_sized_copy(Path(args.root))
-    data = load_images(args.data, root=args.root, download=False)
-    if data.note:
-        sys.exit(f"{args.data} not found: {data.note}")
-    print(f"dataset {data.name}: {len(data.train_y)} train / {len(data.test_y)} test images; "
-          f"torch {torch.__version__}, {torch.get_num_threads()} threads")
-    np.set_printoptions(precision=3)
+    data = load_data(args)
     if "accuracy" in args.only:
         seed_accuracy(data)
     if "schedule" in args.only:

@@ -5,7 +5,7 @@
 
 Figures:
   accuracy   LSTM, the seed's settings (1 epoch, batch 64, Adam, lr 0.01), hidden 64 (the seed's)
-             and 128 (the page's default): test accuracy on the seed's 2000 images and on all of them
+             and 128: test accuracy on the seed's 2000 images and on all of them
   compare    RNN vs LSTM vs GRU, same data, seed and budget: final test accuracy of each, and how
              much of the loss gradient reaches row 1 compared with row 28 (vanishing gradients)
   overhead   page defaults: the live page (AppTest, every chart drawn) vs the bare loop -> ratio
@@ -15,26 +15,18 @@ Timings are wall-clock on this machine; run it on a quiet machine.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
 
-from core.data import ImageData, as_float, load_images  # noqa: E402
+from bench.common import add_data_arguments, live_page_run, load_data, print_overhead, timed  # noqa: E402
+from core.data import ImageData, as_float  # noqa: E402
 from core.models import RNNClassifier  # noqa: E402
 from core.rnn_analysis import SEED_CONFIG, cell_models, compare_cells, step_gradients  # noqa: E402
 from core.training import ClassifierConfig, evaluate, seeded, train_classifier  # noqa: E402
-
-
-def timed(fn):
-    start = time.perf_counter()
-    result = fn()
-    return result, time.perf_counter() - start
 
 
 def full_test_accuracy(model: torch.nn.Module, data: ImageData) -> float:
@@ -66,44 +58,25 @@ def compare(data: ImageData, hidden: int, config: ClassifierConfig) -> None:
 
 
 def page_overhead(data_name: str, root: str | None) -> None:
-    from streamlit.testing.v1 import AppTest
-
-    os.environ.pop("LIVELAB_MAX_STEPS", None)
-    if root:
-        os.environ["LIVELAB_DATA_DIR"] = root
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
-    at.session_state["dataset"] = data_name
-    at.run()
-    at.switch_page("app_pages/rnn_classifier.py").run()
-    at.button(key="rnn_classifier.btn.train").click()
-    _, live = timed(at.run)
-    session = at.session_state["rnn_classifier.session"]
-    config, data = session.config, session.extra["data"]
-    settings = session.extra["settings"]
-    bare_config = config.replace(eval_every=10_000, embed_method="none")
+    live, session = live_page_run("app_pages/rnn_classifier.py", "rnn_classifier", data_name, root)
+    config, data, settings = session.config, session.extra["data"], session.extra["settings"]
     model = seeded(lambda: RNNClassifier(settings["cell"], settings["hidden_size"], settings["num_layers"],
                                          num_classes=len(data.classes)), config.seed)
-    _, bare = timed(lambda: list(train_classifier(model, data, bare_config)))
-    print(f"overhead  page defaults, 1 epoch on {data.name}: live page {live:.1f} s, bare loop {bare:.1f} s "
-          f"-> {live / bare:.2f}x (eval every {config.eval_every} on {config.test_size}, "
-          f"{config.embed_method} every {config.embed_every} on {config.embed_points} points)")
+    _, bare = timed(lambda: list(train_classifier(model, data, config.replace(eval_every=10_000,
+                                                                               embed_method="none"))))
+    print_overhead(data, live, bare, config)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default="digits", choices=("digits", "mnist", "fashion-mnist"))
-    parser.add_argument("--root", default=None, help="data folder holding MNIST/raw (default: ./data)")
+    add_data_arguments(parser)
     parser.add_argument("--only", nargs="*", default=["accuracy", "compare", "overhead"])
     parser.add_argument("--hidden", nargs="*", type=int, default=[64, 128], help="LSTM hidden sizes to measure")
-    parser.add_argument("--compare-hidden", type=int, default=128, help="hidden size in the comparison")
+    parser.add_argument("--compare-hidden", type=int, default=64, help="hidden size in the comparison")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or mps (accuracy and compare)")
     args = parser.parse_args()
-    data = load_images(args.data, root=args.root, download=False)
-    if data.note:
-        sys.exit(f"{args.data} not found: {data.note}")
-    print(f"dataset {data.name}: {len(data.train_y)} train / {len(data.test_y)} test images; "
-          f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    data = load_data(args)
     config = SEED_CONFIG.replace(epochs=args.epochs, embed_method="none", device=args.device)
     if "accuracy" in args.only:
         seed_accuracy(data, args.hidden, config)

@@ -43,7 +43,7 @@ def test_short_training_run_draws_the_charts_and_the_reading_view(app_env):
                   "Row 28 being read", "Class probabilities after each row", "Hidden state after each row"):
         assert any(title.startswith(start) for title in titles), (start, titles)
     assert chart(at, "Class probabilities")["data"][0]["z"]["shape"] == "28, 10"
-    assert chart(at, "Hidden state")["data"][0]["z"]["shape"] == "28, 128"  # the page's default hidden size
+    assert chart(at, "Hidden state")["data"][0]["z"]["shape"] == "28, 64"  # the page's default hidden size (the seed's)
 
     at.slider(key="rnn_classifier.reading.row").set_value(5).run()
     assert not at.exception

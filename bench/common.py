@@ -1,0 +1,87 @@
+"""What the benchmarks share: timing, the data arguments (with an MNIST-sized stand-in built
+from the bundled digits), and timing a page's live training run through AppTest."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import struct
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from core.data import ImageData, load_images  # noqa: E402
+
+
+def timed(fn):
+    """(fn(), seconds it took)."""
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+def add_data_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", default="digits", choices=("digits", "mnist", "fashion-mnist"))
+    parser.add_argument("--root", default=None, help="data folder holding MNIST/raw (default: ./data)")
+    parser.add_argument("--mnist-sized", action="store_true",
+                        help="timings at MNIST scale, offline: the bundled digits tiled to 60k/10k images "
+                             "(accuracy figures are then meaningless)")
+
+
+def load_data(args: argparse.Namespace) -> ImageData:
+    """The dataset the arguments name; exits with a message when it is not on disk."""
+    if args.mnist_sized:
+        args.data, args.root = "mnist", tempfile.mkdtemp(prefix="livelab-mnist-sized-")
+        write_mnist_sized_copy(Path(args.root))
+    data = load_images(args.data, root=args.root, download=False)
+    if data.note:
+        sys.exit(f"{args.data} not found: {data.note}")
+    print(f"dataset {data.name}{' (MNIST-sized copy of the bundled digits)' if args.mnist_sized else ''}: "
+          f"{len(data.train_y)} train / {len(data.test_y)} test images; "
+          f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    return data
+
+
+def write_mnist_sized_copy(root: Path) -> None:
+    """Tile the bundled digits to MNIST's size (60,000 / 10,000) as torchvision IDX files."""
+    digits = load_images("digits")
+    raw = root / "MNIST" / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    for prefix, x, y, n in (("train", digits.train_x, digits.train_y, 60_000),
+                            ("t10k", digits.test_x, digits.test_y, 10_000)):
+        index = torch.arange(n) % len(y)
+        (raw / f"{prefix}-images-idx3-ubyte").write_bytes(
+            struct.pack(">IIII", 0x0803, n, 28, 28) + x[index].numpy().tobytes())
+        (raw / f"{prefix}-labels-idx1-ubyte").write_bytes(
+            struct.pack(">II", 0x0801, n) + y[index].numpy().astype(np.uint8).tobytes())
+
+
+def live_page_run(page_path: str, page_key: str, data_name: str, root: str | None):
+    """Press Train on a page at its default settings (AppTest, every chart drawn, no step cap) and
+    time the whole run. Returns (seconds, the page's training session)."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ.pop("LIVELAB_MAX_STEPS", None)
+    if root:
+        os.environ["LIVELAB_DATA_DIR"] = root
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
+    at.session_state["dataset"] = data_name
+    at.run()
+    at.switch_page(page_path).run()
+    at.button(key=f"{page_key}.btn.train").click()
+    _, seconds = timed(at.run)
+    return seconds, at.session_state[f"{page_key}.session"]
+
+
+def print_overhead(data: ImageData, live: float, bare: float, config) -> None:
+    print(f"overhead  page defaults, 1 epoch on {data.name}: live page {live:.1f} s, bare loop {bare:.1f} s "
+          f"-> {live / bare:.2f}x (eval every {config.eval_every} on {config.test_size}, "
+          f"{config.embed_method} every {config.embed_every} on {config.embed_points} points)")
