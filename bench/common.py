@@ -69,6 +69,9 @@ def live_page_run(page_path: str, page_key: str, data_name: str, root: str | Non
     time the whole run. Returns (seconds, the page's training session)."""
     from streamlit.testing.v1 import AppTest
 
+    from core.training import warm_up
+
+    warm_up()  # pay torch's one-off first-step import cost before timing (a server pays it at start-up)
     os.environ.pop("LIVELAB_MAX_STEPS", None)
     if root:
         os.environ["LIVELAB_DATA_DIR"] = root
