@@ -16,7 +16,6 @@ Timings are wall-clock on this machine; run it on a quiet machine.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -26,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from bench.common import ROOT, add_data_arguments, live_page_run, load_data, print_overhead, timed  # noqa: E402
+from bench.common import IDLE, add_data_arguments, app_in_chromium, live_page_run, load_data, print_overhead, timed  # noqa: E402
 from core.data import ImageData  # noqa: E402
 from core.models import CNN  # noqa: E402
 from core.training import ClassifierConfig, seeded, train_classifier  # noqa: E402
@@ -98,45 +97,17 @@ def page_overhead(data_name: str, root: str | None) -> None:
 
 def first_point_latency(data_name: str) -> None:
     """Seconds from the Train click to the first loss point in the browser (data already loaded)."""
-    import subprocess
-    import urllib.request
-
-    from playwright.sync_api import sync_playwright
-
-    port = 8765
-    env = {**os.environ, "LIVELAB_DOWNLOAD": "0" if data_name == "digits" else "1"}
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                               "--server.headless", "true"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.3)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"])
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"http://127.0.0.1:{port}/?dataset={data_name}")
-            idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
-            page.wait_for_selector(idle, timeout=120_000)
-            page.get_by_role("link", name="CNN on MNIST").first.click()
-            page.wait_for_selector("text=Before training", timeout=120_000)
-            page.wait_for_selector(idle, timeout=120_000)  # data loaded, page script done
-            page.wait_for_selector("[data-testid='stPlotlyChart'] >> text=label:", timeout=60_000)
-            page.wait_for_timeout(1500)  # the browser has drawn the page, as a student would see it
-            start = time.perf_counter()
-            page.get_by_role("button", name="Train", exact=True).click()
-            page.wait_for_selector("[data-testid='stPlotlyChart'] >> text=Training loss", timeout=60_000)
-            seconds = time.perf_counter() - start
-            browser.close()
-        print(f"latency   click Train -> first loss point on screen: {seconds:.2f} s")
-    finally:
-        server.terminate()
-        server.wait(10)
+    with app_in_chromium(data_name, port=8765) as page:
+        page.get_by_role("link", name="CNN on MNIST").first.click()
+        page.wait_for_selector("text=Before training", timeout=120_000)
+        page.wait_for_selector(IDLE, timeout=120_000)  # data loaded, page script done
+        page.wait_for_selector("[data-testid='stPlotlyChart'] >> text=label:", timeout=60_000)
+        page.wait_for_timeout(1500)  # the browser has drawn the page, as a student would see it
+        start = time.perf_counter()
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.wait_for_selector("[data-testid='stPlotlyChart'] >> text=Training loss", timeout=60_000)
+        seconds = time.perf_counter() - start
+    print(f"latency   click Train -> first loss point on screen: {seconds:.2f} s")
 
 
 def main() -> None:

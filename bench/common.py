@@ -6,9 +6,13 @@ from __future__ import annotations
 import argparse
 import os
 import struct
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,3 +92,38 @@ def print_overhead(data: ImageData, live: float, bare: float, config) -> None:
     print(f"overhead  page defaults, 1 epoch on {data.name}: live page {live:.1f} s, bare loop {bare:.1f} s "
           f"-> {live / bare:.2f}x (eval every {config.eval_every} on {config.test_size}, "
           f"{config.embed_method} every {config.embed_every} on {config.embed_points} points)")
+
+
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+
+
+@contextmanager
+def app_in_chromium(data_name: str, port: int, **env: str) -> Iterator:
+    """A real `streamlit run app.py` (extra environment in `env`) and a Chromium page opened at its
+    entry point with `data_name` chosen; the server stops afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    environment = {**os.environ, "LIVELAB_DOWNLOAD": "0" if data_name == "digits" else "1", **env}
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                               "--server.headless", "true"], cwd=ROOT, env=environment,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.3)
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
+            page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"http://127.0.0.1:{port}/?dataset={data_name}")
+            page.wait_for_timeout(500)
+            page.wait_for_selector(IDLE, timeout=120_000)
+            yield page
+            chromium.close()
+    finally:
+        server.terminate()
+        server.wait(10)

@@ -20,12 +20,9 @@ Timings are wall-clock on this machine; run it on a quiet machine.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +32,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from bench.common import IDLE, app_in_chromium  # noqa: E402
 from core import figures  # noqa: E402
 from core.data import ImageData, as_float, load_images  # noqa: E402
 from core.inspect_cnn import look_inside_cnn  # noqa: E402
@@ -125,57 +123,31 @@ def pipeline(data: ImageData, model: CNN, repeats: int = 30) -> None:
 
 def browser(data_name: str, drawings: int = 5) -> None:
     """Mouse up on the canvas -> the CNN's prediction on screen, in Chromium, after a quick run."""
-    from playwright.sync_api import sync_playwright
-
     from tests.browser.test_playground import draw_a_one
 
-    port = 8766
-    env = {**os.environ, "LIVELAB_DOWNLOAD": "0" if data_name == "digits" else "1", "LIVELAB_MAX_STEPS": "100"}
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                               "--server.headless", "true"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.3)
-        with sync_playwright() as p:
-            chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"])
-            page = chromium.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"http://127.0.0.1:{port}/?dataset={data_name}")  # the entry point first: app.py's navigation
-            page.wait_for_timeout(500)
-            page.wait_for_selector(idle, timeout=120_000)
-            page.get_by_role("link", name="Playground").first.click()
-            page.get_by_role("button", name="Quick-train a CNN").click()
-            page.get_by_text("No network has been trained").wait_for(state="detached", timeout=300_000)
-            page.wait_for_timeout(500)
-            page.wait_for_selector(idle, timeout=300_000)
-            prediction, charts = [], []
-            for _ in range(drawings):
-                page.get_by_role("button", name="Clear", exact=True).click()
-                page.get_by_text("CNN: ").first.wait_for(state="detached", timeout=30_000)
-                page.wait_for_selector(idle, timeout=30_000)
-                page.locator("canvas.upper-canvas").wait_for(timeout=30_000)
-                page.wait_for_timeout(1500)  # a fresh canvas (new key) takes a moment to mount Fabric.js
-                draw_a_one(page)
-                start = time.perf_counter()
-                page.get_by_text("CNN: ").first.wait_for(timeout=30_000)
-                prediction.append(time.perf_counter() - start)
-                page.locator("[data-testid='stPlotlyChart'] >> text=/Saliency: what made it/").wait_for(timeout=30_000)
-                charts.append(time.perf_counter() - start)
-                page.wait_for_selector(idle, timeout=30_000)
-            chromium.close()
-        print(f"browser   mouse up -> prediction on screen: median {statistics.median(prediction):.2f} s "
-              f"(all {', '.join(f'{s:.2f}' for s in prediction)}); -> every chart drawn: "
-              f"median {statistics.median(charts):.2f} s")
-    finally:
-        server.terminate()
-        server.wait(10)
+    with app_in_chromium(data_name, port=8766, LIVELAB_MAX_STEPS="100") as page:
+        page.get_by_role("link", name="Playground").first.click()
+        page.get_by_role("button", name="Quick-train a CNN").click()
+        page.get_by_text("No network has been trained").wait_for(state="detached", timeout=300_000)
+        page.wait_for_timeout(500)
+        page.wait_for_selector(IDLE, timeout=300_000)
+        prediction, charts = [], []
+        for _ in range(drawings):
+            page.get_by_role("button", name="Clear", exact=True).click()
+            page.get_by_text("CNN: ").first.wait_for(state="detached", timeout=30_000)
+            page.wait_for_selector(IDLE, timeout=30_000)
+            page.locator("canvas.upper-canvas").wait_for(timeout=30_000)
+            page.wait_for_timeout(1500)  # a fresh canvas (new key) takes a moment to mount Fabric.js
+            draw_a_one(page)
+            start = time.perf_counter()
+            page.get_by_text("CNN: ").first.wait_for(timeout=30_000)
+            prediction.append(time.perf_counter() - start)
+            page.locator("[data-testid='stPlotlyChart'] >> text=/Saliency: what made it/").wait_for(timeout=30_000)
+            charts.append(time.perf_counter() - start)
+            page.wait_for_selector(IDLE, timeout=30_000)
+    print(f"browser   mouse up -> prediction on screen: median {statistics.median(prediction):.2f} s "
+          f"(all {', '.join(f'{s:.2f}' for s in prediction)}); -> every chart drawn: "
+          f"median {statistics.median(charts):.2f} s")
 
 
 def main() -> None:
