@@ -20,7 +20,7 @@ def start() -> runs.TrainingSession:
     return new_session(settings, data, config)
 
 
-session = runs.buttons(PAGE, start)
+session = runs.panel(PAGE, start, settings, data)
 # Before training the data and the network are the show; once a run exists they fold away
 # (a new label, so Streamlit draws a new, closed expander) and the charts take their place.
 before = session is None
@@ -29,11 +29,7 @@ with st.expander(t("cnn.before_training") if before else t("cnn.data_and_network
 with st.expander(t("cnn.notes_title")):
     st.markdown(t("cnn.notes"))
 
-if session is None:
-    st.info(t("common.press_train"))
-else:
-    if session.extra["settings"] != settings or session.extra["data"] is not data:
-        st.caption(t("common.settings_changed"))
+if session is not None:
     st.caption(t("common.running_on", device=config.device if config.device != "auto" else
                  str(next(session.model.parameters()).device)))
     charts = ClassifierCharts(session.extra["data"])

@@ -169,11 +169,6 @@ def gradient_view(compare: runs.TrainingSession | None) -> None:
                                               y_title=t("rnn_classifier.gradients.y_title")))
 
 
-def settings_note(session: runs.TrainingSession) -> None:
-    if session.extra["settings"] != settings or session.extra["data"] is not data:
-        st.caption(t("common.settings_changed"))
-
-
 train_tab, compare_tab, reading_tab, gradient_tab = st.tabs([
     t("rnn_classifier.tab_train"), t("rnn_classifier.tab_compare"),
     t("rnn_classifier.tab_reading"), t("rnn_classifier.tab_gradients")])
@@ -182,25 +177,16 @@ with train_tab:
     with st.expander(t("rnn_classifier.before_training"), expanded=runs.get(PAGE) is None):
         st.caption(t("rnn_classifier.seed_defaults"))
         show_before_training(data, new_model())
-    session = runs.buttons(PAGE, start)
-    if session is None:
-        st.info(t("common.press_train"))
-    else:
-        settings_note(session)
+    session = runs.panel(PAGE, start, settings, data)
+    if session is not None:
         followers.append((train_tab, session, ClassifierCharts(session.extra["data"]).draw))
 with compare_tab:
     st.caption(t("rnn_classifier.compare.intro"))
-    compare = runs.buttons(COMPARE, start_compare)
-    if compare is None:
-        st.info(t("rnn_classifier.compare.press_train"))
-    else:
-        settings_note(compare)
+    compare = runs.panel(COMPARE, start_compare, settings, data, hint_key="rnn_classifier.compare.press_train")
+    if compare is not None:
         followers.append((compare_tab, compare, CompareCharts().draw))
 with reading_tab:
     reading_view(session)
 with gradient_tab:
     gradient_view(compare)
-# A finished run is drawn at once; a running one keeps this script busy until it ends, so it goes last.
-for tab, followed, draw in sorted(followers, key=lambda f: f[1].run.running):
-    with tab:
-        runs.follow(followed, draw)
+runs.follow_all(followers)

@@ -138,25 +138,18 @@ with st.expander(t("rnn_regression.before_training"), expanded=runs.get(PAGE) is
                             title=t("rnn_regression.preview_title")))
 
 train_tab, compare_tab = st.tabs([t("rnn_regression.tab_train"), t("rnn_regression.tab_compare")])
+followers = []  # (tab, session, draw): followed after both tabs are laid out, running runs last
 with train_tab:
-    session = runs.buttons(PAGE, start)
-    if session is None:
-        st.info(t("common.press_train"))
-    else:
-        if session.extra["settings"] != settings:
-            st.caption(t("common.settings_changed"))
+    session = runs.panel(PAGE, start, settings)
+    if session is not None:
         live_places = [st.empty(), *(column.empty() for column in st.columns(2))]
-        runs.follow(session, lambda records: draw_training(records, live_places))
+        followers.append((train_tab, session, lambda records: draw_training(records, live_places)))
         if session.run.status in (FINISHED, STOPPED) and session.run.history:
             show_free_run(session)
-
 with compare_tab:
     st.markdown(t("rnn_regression.compare_intro"))
-    comparison = runs.buttons(COMPARE, start_comparison)
-    if comparison is None:
-        st.info(t("rnn_regression.press_compare"))
-    else:
-        if comparison.extra["settings"] != settings:
-            st.caption(t("common.settings_changed"))
+    comparison = runs.panel(COMPARE, start_comparison, settings, hint_key="rnn_regression.press_compare")
+    if comparison is not None:
         compare_places = [st.empty(), *(column.empty() for column in st.columns(2))]
-        runs.follow(comparison, lambda records: draw_comparison(records, compare_places))
+        followers.append((compare_tab, comparison, lambda records: draw_comparison(records, compare_places)))
+runs.follow_all(followers)

@@ -82,6 +82,26 @@ def buttons(page: str, start: Callable[[], TrainingSession]) -> TrainingSession 
     return session
 
 
+def panel(page: str, start: Callable[[], TrainingSession], settings: dict, data: Any = None,
+          hint_key: str = "common.press_train") -> TrainingSession | None:
+    """The buttons and what goes under them: a hint before the first run, and a note when the
+    sidebar no longer matches the run's settings (or dataset)."""
+    session = buttons(page, start)
+    if session is None:
+        st.info(t(hint_key))
+    elif session.extra.get("settings") != settings or (data is not None and session.extra.get("data") is not data):
+        st.caption(t("common.settings_changed"))
+    return session
+
+
+def follow_all(followers: Sequence[tuple[Any, TrainingSession, Callable[[Sequence], None]]]) -> None:
+    """Follow several runs of one page, each (container, session, draw). A finished run is drawn
+    at once; a running one keeps the script busy until it ends, so running ones go last."""
+    for container, session, draw in sorted(followers, key=lambda follower: follower[1].run.running):
+        with container:
+            follow(session, draw)
+
+
 def follow(session: TrainingSession, draw: Callable[[Sequence], None]) -> None:
     """Draw the session's history, and keep redrawing while its run is training."""
     bar = st.empty()
