@@ -125,7 +125,6 @@ class StepRecord:
     step: int  # optimisation steps done, from 1
     total_steps: int
     epoch: int  # from 0
-    samples: int  # training images seen so far
     loss: float  # this step's training loss
     accuracy: float | None = None  # test accuracy on evaluation steps, else None
     evaluation: Evaluation | None = None
@@ -209,7 +208,7 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
                                                config.embed_method)
                     last_embed_block = step // config.embed_every
             yield StepRecord(
-                step=step, total_steps=total, epoch=epoch, samples=min(step * config.batch_size, n_train * (epoch + 1)),
+                step=step, total_steps=total, epoch=epoch,
                 loss=loss_value, accuracy=evaluation.accuracy if evaluation else None,
                 evaluation=evaluation, embedding=embedding,
             )

@@ -30,6 +30,7 @@ def test_a_link_restores_settings_language_and_dataset(app_env):
 
 def test_a_malformed_link_opens_with_defaults_and_a_notice(app_env):
     at = open_link({"lr": "banana", "epochs": "10000", "seed": "-3", "kernel_size": "4", "nonsense": "1",
+                    "conv1_channels": "inf", "test_size": "1e400", "embed_points": "150.5",
                     "dataset": "cifar", "lang": "klingon"})
     assert not at.exception
     assert at.select_slider(key="widget.cnn.lr").value == 0.001
@@ -37,7 +38,8 @@ def test_a_malformed_link_opens_with_defaults_and_a_notice(app_env):
     assert at.number_input(key="widget.cnn.seed").value == 1
     assert at.radio(key="lang").value == "en"
     notice = at.toast[0].value
-    for bad in ("lr=banana", "epochs=10000", "seed=-3", "kernel_size=4", "nonsense=1"):
+    for bad in ("lr=banana", "epochs=10000", "seed=-3", "kernel_size=4", "nonsense=1", "conv1_channels=inf",
+                "test_size=1e400", "embed_points=150.5"):
         assert bad in notice
 
 

@@ -34,12 +34,14 @@ class Control:
                 if str(option) == text or (isinstance(option, float) and _same_float(option, text)):
                     return option
             raise ValueError(text)
-        value = type(self.default)(float(text)) if isinstance(self.default, int) else float(text)
-        if isinstance(self.default, int) and float(text) != int(float(text)):
+        number = float(text)
+        if not (math.isfinite(number) and self.low <= number <= self.high):  # "inf", "nan", out of range
             raise ValueError(text)
-        if not (self.low <= value <= self.high):
-            raise ValueError(text)
-        return value
+        if isinstance(self.default, int):
+            if not number.is_integer():
+                raise ValueError(text)
+            return int(number)
+        return number
 
 
 def _same_float(option: float, text: str) -> bool:
