@@ -2,10 +2,12 @@
 
 import streamlit as st
 
+from core import threads
 from ui import app_sidebar
 from ui.i18n import t
 
 st.set_page_config(page_title="Live Lab", page_icon="🧪", layout="wide")
+threads.use_for_page()  # this script thread: one torch thread, so training threads keep the cores
 app_sidebar.draw()  # language first: the page titles below are translated
 page = st.navigation([
     st.Page("app_pages/home.py", title=t("home.nav"), icon="🏠", default=True),

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from core import threads
+
 IDLE, RUNNING, STOPPED, FINISHED, FAILED = "idle", "running", "stopped", "finished", "failed"
 
 
@@ -71,6 +73,7 @@ class BackgroundRun:
         return not self.running
 
     def _work(self) -> None:
+        threads.use_for_training()
         try:
             while not self._stop.is_set():
                 try:

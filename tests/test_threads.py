@@ -1,0 +1,63 @@
+"""torch's CPU threads are set per Python thread: training threads get them all, page scripts one."""
+
+import threading
+
+import pytest
+import torch
+
+from core import threads
+from core.runner import BackgroundRun
+
+
+def in_thread(fn):
+    """fn() on a fresh thread (so the test's own thread keeps its settings); its result."""
+    result = {}
+    thread = threading.Thread(target=lambda: result.setdefault("value", fn()))
+    thread.start()
+    thread.join()
+    return result["value"]
+
+
+@pytest.fixture(autouse=True)
+def restore_default_count():
+    """Setting a count also sets the default that new threads copy: put torch's back afterwards."""
+    yield
+    in_thread(lambda: torch.set_num_threads(threads.TRAINING_THREADS))
+
+
+def test_a_page_thread_keeps_one_thread_when_training_starts_elsewhere(monkeypatch):
+    monkeypatch.setattr(threads, "TRAINING_THREADS", 3)  # more than 1 on any machine
+    page_ready, training_set = threading.Event(), threading.Event()
+
+    def page():
+        threads.use_for_page()
+        page_ready.set()
+        training_set.wait(10)
+        torch.ones(100_000).add_(1)  # a first parallel op after another thread changed the count
+        return torch.get_num_threads()
+
+    def training():
+        page_ready.wait(10)
+        threads.use_for_training()
+        training_set.set()
+        return torch.get_num_threads()
+
+    page_thread = {}
+    waiter = threading.Thread(target=lambda: page_thread.setdefault("threads", page()))
+    waiter.start()
+    assert in_thread(training) == 3
+    waiter.join()
+    assert page_thread["threads"] == 1
+
+
+def test_background_runs_train_with_all_threads_after_a_page_asked_for_one(monkeypatch):
+    monkeypatch.setattr(threads, "TRAINING_THREADS", 3)
+    in_thread(threads.use_for_page)
+
+    def records():
+        yield torch.get_num_threads()
+
+    run = BackgroundRun(records(), total=1)
+    run.start()
+    assert run.wait(10)
+    assert run.history == [3]
