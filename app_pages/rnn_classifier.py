@@ -164,9 +164,9 @@ def gradient_view(compare: runs.TrainingSession | None) -> None:
     rows = np.arange(1, 29)
     series = [(cell_name(cell), rows, rnn_analysis.step_gradients(rnn_analysis.snapshot(model), x, y))
               for cell, model in models.items()]
-    st.plotly_chart(figures.log_curves_figure(series, title=t("rnn_classifier.gradients.title"),
-                                              x_title=t("rnn_classifier.gradients.x_title"),
-                                              y_title=t("rnn_classifier.gradients.y_title")))
+    st.plotly_chart(figures.curves_figure(series, title=t("rnn_classifier.gradients.title"),
+                                          x_title=t("rnn_classifier.gradients.x_title"),
+                                          y_title=t("rnn_classifier.gradients.y_title"), markers=True, log_y=True))
 
 
 train_tab, compare_tab, reading_tab, gradient_tab = st.tabs([

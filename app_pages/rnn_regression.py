@@ -108,9 +108,9 @@ def draw_comparison(records, places) -> None:
     for mode, rs in by_mode.items():
         steps, _, smoothed = history.loss_curve(rs)
         curves.append((t(f"rnn_regression.options.hidden_mode.{mode}"), steps, smoothed))
-    places[0].plotly_chart(figures.log_curves_figure(
+    places[0].plotly_chart(figures.curves_figure(
         curves, title=t("rnn_regression.compare_loss_title"), x_title=t("charts.step"),
-        y_title=t("rnn_regression.mse_log")))
+        y_title=t("rnn_regression.mse_log"), markers=True, log_y=True))
     for place, (mode, rs) in zip(places[1:], by_mode.items(), strict=True):
         if rs:
             title = t(f"rnn_regression.compare_final_{mode}", loss=f"{last_loss(rs):.4f}")

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from bench.common import IDLE, add_data_arguments, app_in_chromium, live_page_run, load_data, print_overhead, timed  # noqa: E402
+from bench.common import IDLE, add_data_arguments, app_in_chromium, load_data, page_overhead, timed  # noqa: E402
 from core.data import ImageData  # noqa: E402
 from core.models import CNN  # noqa: E402
 from core.training import ClassifierConfig, seeded, train_classifier  # noqa: E402
@@ -88,11 +88,10 @@ def schedule_speedup(data: ImageData, seed_frames: int | None) -> None:
           f"seed loop {seed_seconds:.1f} s{note} -> {seed_seconds / ours:.1f}x faster")
 
 
-def page_overhead(data_name: str, root: str | None) -> None:
-    live, session = live_page_run("app_pages/cnn.py", "cnn", data_name, root)
-    config, data = session.config, session.extra["data"]
-    _, bare = timed(lambda: run_epoch(data, config.replace(eval_every=10_000, embed_method="none")))
-    print_overhead(data, live, bare, config)
+def bare_loop(session):
+    """The page's run without evaluation, embedding or charts."""
+    return train_classifier(seeded(CNN, session.config.seed), session.extra["data"],
+                            session.config.replace(eval_every=10_000, embed_method="none"))
 
 
 def first_point_latency(data_name: str) -> None:
@@ -123,7 +122,7 @@ def main() -> None:
     if "schedule" in args.only:
         schedule_speedup(data, args.seed_frames)
     if "overhead" in args.only:
-        page_overhead(args.data, args.root)
+        page_overhead("app_pages/cnn.py", "cnn", args, bare_loop)
     if "latency" in args.only:
         first_point_latency(args.data)
 

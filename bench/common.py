@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -22,14 +25,32 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from core import threads  # noqa: E402
 from core.data import ImageData, load_images  # noqa: E402
+
+threads.use_for_page()  # the main thread only coordinates; torch work runs in `timed`, as in the app
 
 
 def timed(fn):
-    """(fn(), seconds it took)."""
-    start = time.perf_counter()
-    result = fn()
-    return result, time.perf_counter() - start
+    """(fn(), seconds it took), run on a thread set up to train, as the app trains: on a thread of
+    its own, with no other thread keeping an OpenMP team beside it (see core/threads.py)."""
+    outcome = {}
+
+    def run() -> None:
+        threads.use_for_training()
+        start = time.perf_counter()
+        try:
+            outcome["result"] = fn()
+        except BaseException as error:  # noqa: BLE001 - re-raised on the caller's thread
+            outcome["error"] = error
+        outcome["seconds"] = time.perf_counter() - start
+
+    worker = threading.Thread(target=run, name="bench-timed")
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"], outcome["seconds"]
 
 
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +59,7 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mnist-sized", action="store_true",
                         help="timings at MNIST scale, offline: the bundled digits tiled to 60k/10k images "
                              "(accuracy figures are then meaningless)")
+    parser.add_argument("--repeat", type=int, default=1, help="measure the live-page overhead this many times")
 
 
 def load_data(args: argparse.Namespace) -> ImageData:
@@ -50,7 +72,7 @@ def load_data(args: argparse.Namespace) -> ImageData:
         sys.exit(f"{args.data} not found: {data.note}")
     print(f"dataset {data.name}{' (MNIST-sized copy of the bundled digits)' if args.mnist_sized else ''}: "
           f"{len(data.train_y)} train / {len(data.test_y)} test images; "
-          f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+          f"torch {torch.__version__}, {threads.TRAINING_THREADS} threads for training")
     return data
 
 
@@ -75,7 +97,11 @@ def live_page_run(page_path: str, page_key: str, data_name: str, root: str | Non
 
     from core.training import warm_up
 
-    warm_up()  # pay torch's one-off first-step import cost before timing (a server pays it at start-up)
+    # Pay torch's one-off first-step import cost before timing, on a thread that then ends, as the
+    # server does at start-up (a thread that lives on would keep an OpenMP team: see core/threads.py).
+    warm_up_thread = threading.Thread(target=warm_up)
+    warm_up_thread.start()
+    warm_up_thread.join()
     os.environ.pop("LIVELAB_MAX_STEPS", None)
     if root:
         os.environ["LIVELAB_DATA_DIR"] = root
@@ -84,14 +110,28 @@ def live_page_run(page_path: str, page_key: str, data_name: str, root: str | Non
     at.run()
     at.switch_page(page_path).run()
     at.button(key=f"{page_key}.btn.train").click()
-    _, seconds = timed(at.run)
-    return seconds, at.session_state[f"{page_key}.session"]
+    start = time.perf_counter()
+    at.run()  # the page trains on its own thread; this one only waits for the script to end
+    return time.perf_counter() - start, at.session_state[f"{page_key}.session"]
 
 
-def print_overhead(data: ImageData, live: float, bare: float, config) -> None:
-    print(f"overhead  page defaults, 1 epoch on {data.name}: live page {live:.1f} s, bare loop {bare:.1f} s "
-          f"-> {live / bare:.2f}x (eval every {config.eval_every} on {config.test_size}, "
-          f"{config.embed_method} every {config.embed_every} on {config.embed_points} points)")
+def page_overhead(page_path: str, page_key: str, args: argparse.Namespace,
+                  bare_loop: Callable[[Any], Iterable]) -> None:
+    """The live page at its defaults against `bare_loop(session)`: the same optimisation loop, no
+    evaluation, embedding or charts. Each repeat measures both, one after the other; the median
+    ratio is the figure (this machine's timings vary by a third from run to run)."""
+    ratios = []
+    for _ in range(args.repeat):
+        live, session = live_page_run(page_path, page_key, args.data, args.root)
+        _, bare = timed(lambda s=session: list(bare_loop(s)))
+        ratios.append(live / bare)
+        config = session.config
+        print(f"overhead  page defaults, 1 epoch on {session.extra['data'].name}: live page {live:.1f} s, "
+              f"bare loop {bare:.1f} s -> {live / bare:.2f}x (eval every {config.eval_every} on {config.test_size}, "
+              f"{config.embed_method} every {config.embed_every} on {config.embed_points} points)", flush=True)
+    if len(ratios) > 1:
+        print(f"overhead  median of {len(ratios)}: {statistics.median(ratios):.2f}x "
+              f"(range {min(ratios):.2f}-{max(ratios):.2f}x)")
 
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"

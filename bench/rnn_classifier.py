@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
 
-from bench.common import add_data_arguments, live_page_run, load_data, print_overhead, timed  # noqa: E402
+from bench.common import add_data_arguments, load_data, page_overhead, timed  # noqa: E402
 from core.data import ImageData, as_float  # noqa: E402
 from core.models import RNNClassifier  # noqa: E402
 from core.rnn_analysis import SEED_CONFIG, cell_models, compare_cells, step_gradients  # noqa: E402
@@ -57,14 +57,12 @@ def compare(data: ImageData, hidden: int, config: ClassifierConfig) -> None:
               f"gradient at row 1 / row 28 = {grads[0] / grads[-1]:.2e}")
 
 
-def page_overhead(data_name: str, root: str | None) -> None:
-    live, session = live_page_run("app_pages/rnn_classifier.py", "rnn_classifier", data_name, root)
-    config, data, settings = session.config, session.extra["data"], session.extra["settings"]
+def bare_loop(session):
+    """The page's run without evaluation, embedding or charts."""
+    data, settings = session.extra["data"], session.extra["settings"]
     model = seeded(lambda: RNNClassifier(settings["cell"], settings["hidden_size"], settings["num_layers"],
-                                         num_classes=len(data.classes)), config.seed)
-    _, bare = timed(lambda: list(train_classifier(model, data, config.replace(eval_every=10_000,
-                                                                               embed_method="none"))))
-    print_overhead(data, live, bare, config)
+                                         num_classes=len(data.classes)), session.config.seed)
+    return train_classifier(model, data, session.config.replace(eval_every=10_000, embed_method="none"))
 
 
 def main() -> None:
@@ -83,7 +81,7 @@ def main() -> None:
     if "compare" in args.only:
         compare(data, args.compare_hidden, config)
     if "overhead" in args.only:
-        page_overhead(args.data, args.root)
+        page_overhead("app_pages/rnn_classifier.py", "rnn_classifier", args, bare_loop)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,15 @@ def chart_titles(at):
     return [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in at.get("plotly_chart")]
 
 
+def gallery_marks(at) -> list[bool]:
+    """For each picture of the prediction gallery, in order: is it marked as a mistake?"""
+    import re
+    (gallery,) = [html.proto.body for html in at.get("html") if "livelab-gallery" in html.proto.body]
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", gallery)
+    assert gallery.count("<img src=\"data:image/png;base64,") == len(captions)
+    return ["✗" in caption for caption in captions]
+
+
 def test_home_page_renders(app_env):
     at = open_page()
     assert not at.exception
@@ -35,6 +44,11 @@ def test_cnn_page_trains_and_draws_every_chart(app_env):
     assert [s.value for s in at.success] == ["Training finished."]
     session = at.session_state["cnn.session"]
     assert len(session.run.history) == 12  # LIVELAB_MAX_STEPS
+    marks = gallery_marks(at)
+    assert len(marks) == session.config.gallery_size
+    assert marks == sorted(marks, reverse=True)  # mistakes (✗) first
+    assert marks.count(True) == sum(session.run.history[-1].evaluation.gallery_pred !=
+                                    session.extra["data"].test_y[session.run.history[-1].evaluation.gallery_index].numpy())
     assert not at.button(key="cnn.btn.reset").disabled
 
 

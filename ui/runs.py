@@ -18,7 +18,8 @@ from core.runner import FAILED, FINISHED, STOPPED, BackgroundRun
 from core.training import TrainingDiverged
 from ui.i18n import t
 
-REDRAW_SECONDS = 0.3  # the charts' refresh period while training
+REDRAW_SECONDS = 0.3  # the charts' refresh period while training...
+DRAW_SHARE = 0.2  # ...made longer when drawing would take more of the time: it shares the cores with training
 FIRST_POLL_SECONDS = 0.05  # until the first record: the first loss point should appear at once
 
 
@@ -107,19 +108,21 @@ def follow(session: TrainingSession, draw: Callable[[Sequence], None]) -> None:
     bar = st.empty()
     run = session.run
     was_running = run.running
-    drawn = -1
+    drawn, pause = -1, FIRST_POLL_SECONDS
     while True:
         alive = run.running
         count = len(run.history)
         if count != drawn:
+            started = time.perf_counter()
             records = run.history[:count]
             _progress(bar, run, session.samples_per_step)
             if records:
                 draw(records)
+                pause = max(REDRAW_SECONDS, (time.perf_counter() - started) * (1 / DRAW_SHARE - 1))
             drawn = count
         if not alive:
             break
-        time.sleep(REDRAW_SECONDS if drawn > 0 else FIRST_POLL_SECONDS)
+        time.sleep(pause)
     _status(run)
     if was_running:
         st.rerun()  # refresh the buttons now that the run has ended
