@@ -26,6 +26,10 @@ def test_train_shows_loss_and_accuracy_updating(browser_page, app_url):
     final_value = ACCURACY.search(final.text_content()).group()
     assert final_value != first_value  # evaluated after step 1, then again at the end
     assert page.locator("[data-testid='stPlotlyChart']").count() >= 4  # loss, accuracy, t-SNE, confusion
+    # the prediction gallery: 24 test images, inline in one HTML grid, all decoded (data URIs decode asynchronously)
+    page.wait_for_function("() => { const images = [...document.querySelectorAll('.livelab-gallery img')];"
+                           " return images.length === 24 && images.every(i => i.complete && i.naturalWidth === 28); }",
+                           timeout=15_000)
     assert_no_exception(page)
 
 
