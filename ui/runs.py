@@ -118,7 +118,7 @@ def follow(session: TrainingSession, draw: Callable[[Sequence], None]) -> None:
             _progress(bar, run, session.samples_per_step)
             if records:
                 draw(records)
-                pause = max(REDRAW_SECONDS, (time.perf_counter() - started) * (1 / DRAW_SHARE - 1))
+                pause = pause_after_drawing(time.perf_counter() - started)
             drawn = count
         if not alive:
             break
@@ -126,6 +126,12 @@ def follow(session: TrainingSession, draw: Callable[[Sequence], None]) -> None:
     _status(run)
     if was_running:
         st.rerun()  # refresh the buttons now that the run has ended
+
+
+def pause_after_drawing(seconds: float) -> float:
+    """The wait before the next redraw: the usual period, or longer so that drawing (which took
+    `seconds`) stays within DRAW_SHARE of the time."""
+    return max(REDRAW_SECONDS, seconds * (1 / DRAW_SHARE - 1))
 
 
 def _progress(bar, run: BackgroundRun, samples_per_step: int) -> None:
