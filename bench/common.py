@@ -10,7 +10,6 @@ import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
@@ -27,30 +26,22 @@ import torch  # noqa: E402
 
 from core import threads  # noqa: E402
 from core.data import ImageData, load_images  # noqa: E402
+from core.runner import BackgroundRun  # noqa: E402
 
 threads.use_for_page()  # the main thread only coordinates; torch work runs in `timed`, as in the app
 
 
 def timed(fn):
-    """(fn(), seconds it took), run on a thread set up to train, as the app trains: on a thread of
-    its own, with no other thread keeping an OpenMP team beside it (see core/threads.py)."""
-    outcome = {}
-
-    def run() -> None:
-        threads.use_for_training()
-        start = time.perf_counter()
-        try:
-            outcome["result"] = fn()
-        except BaseException as error:  # noqa: BLE001 - re-raised on the caller's thread
-            outcome["error"] = error
-        outcome["seconds"] = time.perf_counter() - start
-
-    worker = threading.Thread(target=run, name="bench-timed")
-    worker.start()
-    worker.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["result"], outcome["seconds"]
+    """(fn(), seconds it took), run the way the app trains: on a BackgroundRun's thread, with no
+    other thread keeping an OpenMP team beside it (see core/threads.py)."""
+    run = BackgroundRun((fn() for _ in range(1)), total=1)  # fn runs when the worker asks for the record
+    start = time.perf_counter()
+    run.start()
+    run.wait()
+    seconds = time.perf_counter() - start
+    if run.error is not None:
+        raise run.error
+    return run.history[0], seconds
 
 
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
@@ -95,19 +86,15 @@ def live_page_run(page_path: str, page_key: str, data_name: str, root: str | Non
     time the whole run. Returns (seconds, the page's training session)."""
     from streamlit.testing.v1 import AppTest
 
-    from core.training import warm_up
+    from ui.app_sidebar import warm_up_torch
 
-    # Pay torch's one-off first-step import cost before timing, on a thread that then ends, as the
-    # server does at start-up (a thread that lives on would keep an OpenMP team: see core/threads.py).
-    warm_up_thread = threading.Thread(target=warm_up)
-    warm_up_thread.start()
-    warm_up_thread.join()
     os.environ.pop("LIVELAB_MAX_STEPS", None)
     if root:
         os.environ["LIVELAB_DATA_DIR"] = root
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
     at.session_state["dataset"] = data_name
     at.run()
+    warm_up_torch().join()  # the app's own start-up warm-up (once per process) is over before timing
     at.switch_page(page_path).run()
     at.button(key=f"{page_key}.btn.train").click()
     start = time.perf_counter()
