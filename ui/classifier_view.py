@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import io
 from collections.abc import Sequence
 from html import escape
@@ -110,8 +111,13 @@ def show_gallery(data: ImageData, index, predicted, confidence) -> None:
 
 def png_data_uri(image: np.ndarray) -> str:
     """A uint8 greyscale image as an inline PNG."""
+    return _png_data_uri(image.tobytes(), image.shape)
+
+
+@functools.lru_cache(maxsize=2048)  # ~1 MB: the gallery shows mostly the same test images at every evaluation
+def _png_data_uri(pixels: bytes, shape: tuple[int, ...]) -> str:
     buffer = io.BytesIO()
-    Image.fromarray(image).save(buffer, format="PNG")
+    Image.fromarray(np.frombuffer(pixels, np.uint8).reshape(shape)).save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

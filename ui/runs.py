@@ -122,7 +122,7 @@ def follow(session: TrainingSession, draw: Callable[[Sequence], None]) -> None:
             drawn = count
         if not alive:
             break
-        time.sleep(pause)
+        run.wait(pause)  # the pause, cut short when the run ends: its final charts and buttons come at once
     _status(run)
     if was_running:
         st.rerun()  # refresh the buttons now that the run has ended
