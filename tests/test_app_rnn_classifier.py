@@ -27,6 +27,7 @@ def test_page_renders_before_training(app_env):
     assert at.button(key="rnn_classifier.btn.stop").disabled
     assert at.selectbox(key="widget.rnn_classifier.cell").value == "lstm"
     assert at.select_slider(key="widget.rnn_classifier.lr").value == 0.01  # the seed's
+    assert at.selectbox(key="widget.rnn_classifier.lr_schedule").value == "linear"  # the page's one change
     # No training charts yet, but the gradient flow of freshly initialised networks is there.
     assert not any(title.startswith(("Training loss", "Row ")) for title in chart_titles(at))
     assert len(chart(at, "Gradient of the loss")["data"]) == 3
@@ -88,3 +89,15 @@ def test_page_in_chinese(app_env):
     assert not at.exception
     assert at.title[0].value.startswith("RNN：")
     assert "损失对输入每一行的梯度" in chart_titles(at)
+
+
+def test_the_learning_rate_schedule_reaches_the_run(app_env):
+    at = open_page(PAGE)
+    at.button(key="rnn_classifier.btn.train").click().run()
+    rates = [record.lr for record in at.session_state["rnn_classifier.session"].run.history]
+    assert rates[0] == 0.01 and rates == sorted(rates, reverse=True) and rates[-1] < rates[0]
+
+    at.selectbox(key="widget.rnn_classifier.lr_schedule").set_value("constant").run()
+    at.button(key="rnn_classifier.btn.train").click().run()
+    assert not at.exception
+    assert {record.lr for record in at.session_state["rnn_classifier.session"].run.history} == {0.01}

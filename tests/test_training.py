@@ -19,11 +19,13 @@ from core.training import (
 def test_defaults_are_the_seeds():
     config = ClassifierConfig()
     assert (config.epochs, config.batch_size, config.lr, config.optimizer) == (1, 50, 0.001, "adam")
+    assert config.lr_schedule == "constant"
     assert (config.eval_every, config.test_size, config.embed_points) == (50, 2000, 500)
 
 
 @pytest.mark.parametrize("field,value", [("epochs", 10_000), ("lr", -1.0), ("batch_size", 0),
-                                         ("optimizer", "lbfgs"), ("embed_method", "umap"), ("lr", math.nan)])
+                                         ("optimizer", "lbfgs"), ("embed_method", "umap"),
+                                         ("lr_schedule", "cosine"), ("lr", math.nan)])
 def test_config_refuses_out_of_range_values(field, value):
     with pytest.raises(ValueError):
         ClassifierConfig(**{field: value})
@@ -113,3 +115,23 @@ def test_training_leaves_grad_mode_alone(tiny_digits):
     list(train_classifier(seeded(CNN, 0), tiny_digits, config))
     assert torch.is_grad_enabled() and not torch.is_inference_mode_enabled()
 
+
+
+def test_constant_schedule_keeps_the_learning_rate(tiny_digits):
+    config = ClassifierConfig(lr=0.002, embed_method="none", eval_every=100, max_steps=5)
+    assert [r.lr for r in train_classifier(seeded(CNN, 0), tiny_digits, config)] == [0.002] * 5
+
+
+def test_linear_schedule_lowers_the_rate_in_equal_steps_over_the_run(tiny_digits):
+    config = ClassifierConfig(lr=0.002, lr_schedule="linear", embed_method="none", eval_every=100, max_steps=8)
+    records = list(train_classifier(seeded(CNN, 0), tiny_digits, config))
+    assert [r.lr for r in records] == pytest.approx([0.002 * (1 - k / 8) for k in range(8)])
+
+
+def test_the_schedule_changes_the_updates_not_just_the_record(tiny_digits):
+    def losses(schedule):
+        config = ClassifierConfig(lr_schedule=schedule, embed_method="none", eval_every=100, max_steps=6)
+        return [r.loss for r in train_classifier(seeded(CNN, 0), tiny_digits, config)]
+    constant, linear = losses("constant"), losses("linear")
+    assert constant[:2] == linear[:2]  # step 1 uses the full rate in both; its update shows at step 2
+    assert constant[2:] != linear[2:]
