@@ -25,8 +25,9 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from core import threads  # noqa: E402
-from core.data import ImageData, load_images  # noqa: E402
+from core.data import ImageData, as_float, load_images  # noqa: E402
 from core.runner import BackgroundRun  # noqa: E402
+from core.training import evaluate  # noqa: E402
 
 threads.use_for_page()  # the main thread only coordinates; torch work runs in `timed`, as in the app
 
@@ -44,6 +45,13 @@ def timed(fn):
     return run.history[0], seconds
 
 
+def full_test_accuracy(model: torch.nn.Module, data: ImageData) -> float:
+    """Accuracy on the whole test set (training runs test a subset, the seed's first 2000)."""
+    device = next(model.parameters()).device
+    evaluation, _ = evaluate(model, as_float(data.test_x, device), data.test_y.to(device), len(data.classes))
+    return evaluation.accuracy
+
+
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", default="digits", choices=("digits", "mnist", "fashion-mnist"))
     parser.add_argument("--root", default=None, help="data folder holding MNIST/raw (default: ./data)")
@@ -53,6 +61,8 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeat", type=int, default=1, help="measure the live-page overhead this many times")
     parser.add_argument("--apptest-poll-ms", type=float, default=20.0,
                         help="how often AppTest checks whether the timed page run has ended (AppTest's own: 1)")
+    parser.add_argument("--browser", action="store_true",
+                        help="also time the live page in Chromium against a real `streamlit run` server")
 
 
 def load_data(args: argparse.Namespace) -> ImageData:
@@ -130,24 +140,46 @@ def gentle_apptest_wait(poll_seconds: float = 0.02) -> Iterator[None]:
         local_script_runner.require_widgets_deltas = original
 
 
-def page_overhead(page_path: str, page_key: str, args: argparse.Namespace,
+def browser_page_run(url_path: str, data_name: str, root: str | None, port: int = 8766) -> float:
+    """Press Train on a page at its default settings in Chromium, against a real `streamlit run app.py`,
+    and time it until "Training finished." is on screen. The browser draws every chart on this
+    machine's cores too, as on a teacher's laptop (a hosted app's students draw on their own)."""
+    with app_in_chromium(data_name, port, **({"LIVELAB_DATA_DIR": root} if root else {})) as page:
+        page.goto(f"http://127.0.0.1:{port}/{url_path}?dataset={data_name}")
+        page.wait_for_timeout(500)
+        page.wait_for_selector(IDLE, timeout=120_000)
+        page.wait_for_timeout(1500)  # the page is drawn, as a student would see it
+        start = time.perf_counter()
+        page.get_by_role("button", name="Train", exact=True).first.click()
+        page.wait_for_selector("text=Training finished.", timeout=3_600_000)
+        return time.perf_counter() - start
+
+
+def page_overhead(page_path: str, url_path: str, page_key: str, args: argparse.Namespace,
                   bare_loop: Callable[[Any], Iterable]) -> None:
     """The live page at its defaults against `bare_loop(session)`: the same optimisation loop, no
-    evaluation, embedding or charts. Each repeat measures both, one after the other; the median
-    ratio is the figure (this machine's timings vary by a third from run to run)."""
-    ratios = []
+    evaluation, embedding or charts. Each repeat measures both (and, with --browser, the page in
+    Chromium), one after the other; the median ratio is the figure (this machine's timings vary by
+    a third from run to run)."""
+    ratios: dict[str, list[float]] = {"AppTest": [], "Chromium": []}
     for _ in range(args.repeat):
         live, session = live_page_run(page_path, page_key, args.data, args.root, args.apptest_poll_ms)
+        browser = browser_page_run(url_path, args.data, args.root) if args.browser else None
         _, bare = timed(lambda s=session: list(bare_loop(s)))
-        ratios.append(live / bare)
+        ratios["AppTest"].append(live / bare)
+        in_browser = ""
+        if browser is not None:
+            ratios["Chromium"].append(browser / bare)
+            in_browser = f", in Chromium {browser:.1f} s -> {browser / bare:.2f}x"
         config = session.config
-        print(f"overhead  page defaults, 1 epoch on {session.extra['data'].name}: live page {live:.1f} s, "
-              f"bare loop {bare:.1f} s -> {live / bare:.2f}x (eval every {config.eval_every} on {config.test_size}, "
-              f"{config.embed_method} every {config.embed_every} on {config.embed_points} points; "
-              f"AppTest polling every {args.apptest_poll_ms:g} ms)", flush=True)
-    if len(ratios) > 1:
-        print(f"overhead  median of {len(ratios)}: {statistics.median(ratios):.2f}x "
-              f"(range {min(ratios):.2f}-{max(ratios):.2f}x)")
+        print(f"overhead  page defaults, 1 epoch on {session.extra['data'].name}: bare loop {bare:.1f} s; live page "
+              f"(AppTest polling every {args.apptest_poll_ms:g} ms) {live:.1f} s -> {live / bare:.2f}x{in_browser} "
+              f"(eval every {config.eval_every} on {config.test_size}, {config.embed_method} every "
+              f"{config.embed_every} on {config.embed_points} points)", flush=True)
+    for how, values in ratios.items():
+        if len(values) > 1:
+            print(f"overhead  {how}, median of {len(values)}: {statistics.median(values):.2f}x "
+                  f"(range {min(values):.2f}-{max(values):.2f}x)")
 
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"

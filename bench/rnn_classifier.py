@@ -22,19 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import torch  # noqa: E402
 
-from bench.common import add_data_arguments, load_data, page_overhead, timed  # noqa: E402
-from core.data import ImageData, as_float  # noqa: E402
+from bench.common import add_data_arguments, full_test_accuracy, load_data, page_overhead, timed  # noqa: E402
+from core.data import ImageData  # noqa: E402
 from core.models import RNNClassifier  # noqa: E402
 from core.rnn_analysis import PAGE_CONFIG, SEED_CONFIG, cell_models, compare_cells, step_gradients  # noqa: E402
-from core.training import ClassifierConfig, evaluate, seeded, train_classifier  # noqa: E402
-
-
-def full_test_accuracy(model: torch.nn.Module, data: ImageData) -> float:
-    device = next(model.parameters()).device
-    evaluation, _ = evaluate(model, as_float(data.test_x, device), data.test_y.to(device), len(data.classes))
-    return evaluation.accuracy
+from core.training import ClassifierConfig, seeded, train_classifier  # noqa: E402
 
 
 def seed_accuracy(data: ImageData, hidden_sizes: list[int], configs: dict[str, ClassifierConfig]) -> None:
@@ -90,7 +83,7 @@ def main() -> None:
     if "compare" in args.only:
         compare(data, args.compare_hidden, bench_config(PAGE_CONFIG))
     if "overhead" in args.only:
-        page_overhead("app_pages/rnn_classifier.py", "rnn_classifier", args, bare_loop)
+        page_overhead("app_pages/rnn_classifier.py", "rnn-classifier", "rnn_classifier", args, bare_loop)
 
 
 if __name__ == "__main__":

@@ -7,20 +7,40 @@ op then pays a wake-up (about 0.1 ms on a 2-core machine: a small add became 9x 
 script that had run a single convolution (a layer table, a playground prediction) kept its team
 while it followed a training run, and the training thread ran 30-60% slower for it.
 
-So each thread says what it is: the thread that trains gets torch's default thread count; page
-scripts, whose torch work is a forward pass on a few images, get one thread and no OpenMP team.
-The setting is per thread (torch and MKL keep it thread-locally), so neither slows the other.
+So each thread says what it is: the thread that trains gets all cores but one; page scripts,
+whose torch work is a forward pass on a few images, get one thread and no OpenMP team. The
+setting is per thread (torch and MKL keep it thread-locally), so neither slows the other.
+
+Why not every core for training: the page script redraws the charts, and on a teacher's laptop
+the browser that renders them runs on the same machine. On 2 cores, with Chromium drawing the
+page, two training threads spun against the browser and a CNN epoch of the bundled digits took
+16-18 s; one took 8-9 s (an LSTM: 7 s against 4.4-6 s). Alone on an idle machine one thread is
+1.2-1.45x slower than two. LIVELAB_TRAINING_THREADS overrides the choice.
 """
 
 from __future__ import annotations
 
+import os
+
 import torch
 
-TRAINING_THREADS = torch.get_num_threads()  # torch's default here, read before anything lowers it
+TRAINING_THREADS_ENV = "LIVELAB_TRAINING_THREADS"
+
+
+def training_threads(cores: int, override: str | None = None) -> int:
+    """Threads for training on a machine where torch would use `cores`: all but one, at least one,
+    unless `override` (the environment variable's text) names a positive count."""
+    if override and override.strip().isdigit() and int(override) > 0:
+        return int(override)
+    return max(1, cores - 1)
+
+
+TORCH_DEFAULT_THREADS = torch.get_num_threads()  # the machine's cores, read before anything lowers it
+TRAINING_THREADS = training_threads(TORCH_DEFAULT_THREADS, os.environ.get(TRAINING_THREADS_ENV))
 
 
 def use_for_training() -> None:
-    """Give the calling thread all of torch's CPU threads: call it first in a thread that trains."""
+    """Give the calling thread the training thread count: call it first in a thread that trains."""
     _set_for_this_thread(TRAINING_THREADS)
 
 

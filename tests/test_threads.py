@@ -1,4 +1,4 @@
-"""torch's CPU threads are set per Python thread: training threads get them all, page scripts one."""
+"""torch's CPU threads are set per Python thread: training threads get all cores but one, page scripts one."""
 
 import threading
 
@@ -22,7 +22,16 @@ def in_thread(fn):
 def restore_default_count():
     """Setting a count also sets the default that new threads copy: put torch's back afterwards."""
     yield
-    in_thread(lambda: torch.set_num_threads(threads.TRAINING_THREADS))
+    in_thread(lambda: torch.set_num_threads(threads.TORCH_DEFAULT_THREADS))
+
+
+@pytest.mark.parametrize("cores,override,expected", [
+    (2, None, 1), (8, None, 7), (1, None, 1),  # one core left for the page and the browser
+    (2, "2", 2), (8, " 3 ", 3),  # the environment variable wins...
+    (2, "0", 1), (2, "many", 1), (2, "-4", 1), (2, "", 1),  # ...when it names a positive count
+])
+def test_training_leaves_one_core_unless_told_otherwise(cores, override, expected):
+    assert threads.training_threads(cores, override) == expected
 
 
 def test_a_page_thread_keeps_one_thread_when_training_starts_elsewhere(monkeypatch):
@@ -50,7 +59,7 @@ def test_a_page_thread_keeps_one_thread_when_training_starts_elsewhere(monkeypat
     assert page_thread["threads"] == 1
 
 
-def test_background_runs_train_with_all_threads_after_a_page_asked_for_one(monkeypatch):
+def test_background_runs_train_with_the_training_count_after_a_page_asked_for_one(monkeypatch):
     monkeypatch.setattr(threads, "TRAINING_THREADS", 3)
     in_thread(threads.use_for_page)
 
