@@ -4,7 +4,7 @@ and the last hidden layer's t-SNE sort itself into clusters."""
 import streamlit as st
 
 from ui import app_sidebar, runs
-from ui.classifier_view import ClassifierCharts, show_before_training
+from ui.classifier_view import ClassifierCharts, show_before_training, whole_test_set
 from ui.cnn_session import CONTROLS, PAGE, make_config, new_model, new_session
 from ui.controls import sidebar
 from ui.i18n import t
@@ -32,5 +32,6 @@ with st.expander(t("cnn.notes_title")):
 if session is not None:
     st.caption(t("common.running_on", device=config.device if config.device != "auto" else
                  str(next(session.model.parameters()).device)))
+    whole_test_set(session, PAGE)
     charts = ClassifierCharts(session.extra["data"])
     runs.follow(session, charts.draw)

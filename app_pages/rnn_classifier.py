@@ -10,7 +10,7 @@ from core.models import RNNClassifier
 from core.runner import BackgroundRun
 from core.training import LR_SCHEDULES, seeded, total_steps, train_classifier
 from ui import app_sidebar, runs
-from ui.classifier_view import ClassifierCharts, show_before_training
+from ui.classifier_view import ClassifierCharts, show_before_training, whole_test_set
 from ui.controls import Control, sidebar
 from ui.i18n import t
 
@@ -181,6 +181,7 @@ with train_tab:
         show_before_training(data, new_model())
     session = runs.panel(PAGE, start, settings, data)
     if session is not None:
+        whole_test_set(session, PAGE)
         followers.append((train_tab, session, ClassifierCharts(session.extra["data"]).draw))
 with compare_tab:
     st.caption(t("rnn_classifier.compare.intro"))

@@ -29,14 +29,13 @@ from bench.common import (  # noqa: E402
     IDLE,
     add_data_arguments,
     app_in_chromium,
-    full_test_accuracy,
     load_data,
     page_overhead,
     timed,
 )
 from core.data import ImageData  # noqa: E402
 from core.models import CNN  # noqa: E402
-from core.training import ClassifierConfig, seeded, train_classifier  # noqa: E402
+from core.training import ClassifierConfig, seeded, train_classifier, whole_test_accuracy  # noqa: E402
 
 
 def seed_accuracy(data: ImageData) -> None:
@@ -44,7 +43,7 @@ def seed_accuracy(data: ImageData) -> None:
     model = seeded(CNN, config.seed)
     records, seconds = timed(lambda: list(train_classifier(model, data, config)))
     print(f"accuracy  seed defaults, 1 epoch on {data.name}: test accuracy {records[-1].accuracy:.4f} on the first "
-          f"{min(config.test_size, len(data.test_y))}, {full_test_accuracy(model, data):.4f} on all "
+          f"{min(config.test_size, len(data.test_y))}, {whole_test_accuracy(model, data):.4f} on all "
           f"{len(data.test_y)} ({len(records)} steps, {seconds:.1f} s)")
 
 

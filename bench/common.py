@@ -25,9 +25,8 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from core import threads  # noqa: E402
-from core.data import ImageData, as_float, load_images  # noqa: E402
+from core.data import ImageData, load_images  # noqa: E402
 from core.runner import BackgroundRun  # noqa: E402
-from core.training import evaluate  # noqa: E402
 
 threads.use_for_page()  # the main thread only coordinates; torch work runs in `timed`, as in the app
 
@@ -43,13 +42,6 @@ def timed(fn):
     if run.error is not None:
         raise run.error
     return run.history[0], seconds
-
-
-def full_test_accuracy(model: torch.nn.Module, data: ImageData) -> float:
-    """Accuracy on the whole test set (training runs test a subset, the seed's first 2000)."""
-    device = next(model.parameters()).device
-    evaluation, _ = evaluate(model, as_float(data.test_x, device), data.test_y.to(device), len(data.classes))
-    return evaluation.accuracy
 
 
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:

@@ -23,11 +23,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-from bench.common import add_data_arguments, full_test_accuracy, load_data, page_overhead, timed  # noqa: E402
+from bench.common import add_data_arguments, load_data, page_overhead, timed  # noqa: E402
 from core.data import ImageData  # noqa: E402
 from core.models import RNNClassifier  # noqa: E402
 from core.rnn_analysis import PAGE_CONFIG, SEED_CONFIG, cell_models, compare_cells, step_gradients  # noqa: E402
-from core.training import ClassifierConfig, seeded, train_classifier  # noqa: E402
+from core.training import ClassifierConfig, seeded, train_classifier, whole_test_accuracy  # noqa: E402
 
 
 def seed_accuracy(data: ImageData, hidden_sizes: list[int], configs: dict[str, ClassifierConfig]) -> None:
@@ -38,7 +38,7 @@ def seed_accuracy(data: ImageData, hidden_sizes: list[int], configs: dict[str, C
             first = min(config.test_size, len(data.test_y))
             print(f"accuracy  LSTM hidden {hidden}, {name} ({config.lr_schedule} lr), {config.epochs} epoch(s) "
                   f"on {data.name}, seed {config.seed}: test accuracy {records[-1].accuracy:.4f} on the first "
-                  f"{first}, {full_test_accuracy(model, data):.4f} on all {len(data.test_y)} "
+                  f"{first}, {whole_test_accuracy(model, data):.4f} on all {len(data.test_y)} "
                   f"({len(records)} steps, {seconds:.1f} s)", flush=True)
 
 

@@ -261,6 +261,14 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, num_classes: in
     return evaluation, features
 
 
+def whole_test_accuracy(model: nn.Module, data: ImageData) -> float:
+    """Accuracy on the whole test set. Training runs test a subset (the seed's first 2000 images)
+    to stay cheap; this is the figure to quote once a run is over."""
+    device = next(model.parameters()).device
+    evaluation, _ = evaluate(model, as_float(data.test_x, device), data.test_y.to(device), len(data.classes))
+    return evaluation.accuracy
+
+
 def __getattr__(name: str):
     """`from core.training import RegressionConfig, train_regressor` (DESIGN.md §2). They live in
     core.regression, which imports this module, so they are looked up lazily, on first use."""

@@ -86,3 +86,20 @@ def test_settings_survive_a_trip_to_another_page(app_env):
     at.switch_page("app_pages/home.py").run()
     at.switch_page("app_pages/cnn.py").run()
     assert at.slider(key="widget.cnn.eval_every").value == 30
+
+
+def test_whole_test_set_button_appears_once_the_run_is_over_and_tests_every_image(app_env):
+    at = open_page("app_pages/cnn.py")
+    at.slider(key="widget.cnn.test_size").set_value(100).run()  # the live accuracy on 100 of the 360
+    at.button(key="cnn.btn.train").click().run()
+    at.button(key="cnn.btn.whole_test").click().run()
+    assert not at.exception
+    step, accuracy = at.session_state["cnn.session"].extra["whole_test"]
+    (result,) = [s.value for s in at.success if "test images" in s.value]
+    assert step == 12 and f"On all 360 test images the network at step 12 is right **{accuracy:.2%}**" in result
+    assert "tests the first 100" in result
+
+    at.button(key="cnn.btn.train").click().run()  # a new run: the old figure no longer applies
+    assert "whole_test" not in at.session_state["cnn.session"].extra
+    assert not [s for s in at.success if "test images" in s.value]
+    assert at.button(key="cnn.btn.whole_test").value is False  # offered again, for the new network

@@ -2,7 +2,8 @@
 
 import json
 
-from tests.conftest import open_page
+from core.training import whole_test_accuracy
+from tests.conftest import open_page, write_idx
 
 PAGE = "app_pages/rnn_classifier.py"
 
@@ -101,3 +102,15 @@ def test_the_learning_rate_schedule_reaches_the_run(app_env):
     at.button(key="rnn_classifier.btn.train").click().run()
     assert not at.exception
     assert {record.lr for record in at.session_state["rnn_classifier.session"].run.history} == {0.01}
+
+
+def test_a_finished_run_can_be_tested_on_every_test_image(app_env):
+    write_idx(app_env / "data", "MNIST", n_train=800, n_test=2100)  # more test images than the live 2000
+    at = open_page(PAGE, dataset="mnist")
+    at.button(key="rnn_classifier.btn.train").click().run()
+    at.button(key="rnn_classifier.btn.whole_test").click().run()
+    assert not at.exception
+    session = at.session_state["rnn_classifier.session"]
+    step, accuracy = session.extra["whole_test"]
+    assert step == 12 and accuracy == whole_test_accuracy(session.model, session.extra["data"])
+    assert any("On all 2,100 test images" in s.value and f"**{accuracy:.2%}**" in s.value for s in at.success)

@@ -13,6 +13,7 @@ from core.training import (
     seeded,
     total_steps,
     train_classifier,
+    whole_test_accuracy,
 )
 
 
@@ -135,3 +136,13 @@ def test_the_schedule_changes_the_updates_not_just_the_record(tiny_digits):
     constant, linear = losses("constant"), losses("linear")
     assert constant[:2] == linear[:2]  # step 1 uses the full rate in both; its update shows at step 2
     assert constant[2:] != linear[2:]
+
+
+def test_whole_test_accuracy_counts_every_test_image(digits):
+    model = seeded(CNN, 0)
+    list(train_classifier(model, digits, ClassifierConfig(embed_method="none", eval_every=100, max_steps=20,
+                                                          test_size=10)))
+    with torch.no_grad():
+        predicted = model.eval()(digits.test_x.float().unsqueeze(1) / 255)[0].argmax(1)
+    expected = (predicted == digits.test_y).float().mean().item()
+    assert len(digits.test_y) > 10 and whole_test_accuracy(model, digits) == pytest.approx(expected)

@@ -18,6 +18,7 @@ from PIL import Image
 from core import figures, history
 from core.data import ImageData
 from core.models import count_parameters, layer_table
+from core.training import whole_test_accuracy
 from ui.i18n import t
 
 GALLERY_COLUMNS = 12
@@ -87,6 +88,24 @@ class ClassifierCharts:
             x_title=t("charts.predicted"), y_title=t("charts.true")))
         with self._gallery.container():
             show_gallery(self.data, evaluation.gallery_index, evaluation.gallery_pred, evaluation.gallery_conf)
+
+
+def whole_test_set(session, page: str) -> None:
+    """Once a run has stopped or finished: a button that tests its network on every test image. The
+    live accuracy tests a subset (the seed's first 2000 images) to stay cheap, and a subset can be
+    easier or harder than the whole: this is the figure to quote."""
+    data, run = session.extra["data"], session.run
+    total, step = len(data.test_y), len(run.history)
+    if run.running or not step or session.config.test_size >= total:
+        return
+    tested = session.extra.get("whole_test")  # (step, accuracy): a result holds for the network at that step
+    if (tested is None or tested[0] != step) and st.button(
+            t("charts.whole_test_button", n=f"{total:,}"), key=f"{page}.btn.whole_test"):
+        with st.spinner(t("charts.whole_test_running", n=f"{total:,}")):
+            tested = session.extra["whole_test"] = (step, whole_test_accuracy(session.model, data))
+    if tested is not None and tested[0] == step:
+        st.success(t("charts.whole_test_result", n=f"{total:,}", step=step, accuracy=f"{tested[1]:.2%}",
+                     subset=session.config.test_size), icon="🎯")
 
 
 def show_gallery(data: ImageData, index, predicted, confidence) -> None:
