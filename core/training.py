@@ -166,7 +166,7 @@ def make_optimizer(name: str, params, lr: float) -> torch.optim.Optimizer:
 def make_lr_schedule(name: str, optimizer: torch.optim.Optimizer, total: int) -> torch.optim.lr_scheduler.LRScheduler:
     """"constant", or "linear": step k (from 0) of `total` uses lr * (1 - k / total), big steps while
     the weights are far off and fine ones at the end. In one epoch that takes the seed's LSTM from
-    96.4% to 97.3% on MNIST (bench/rnn_classifier.py)."""
+    96.3% to 97.3% on MNIST (bench/rnn_classifier.py)."""
     factor = (lambda done: 1 - done / total) if name == "linear" else (lambda done: 1.0)
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
