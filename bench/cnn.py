@@ -127,7 +127,7 @@ def main() -> None:
     if "schedule" in args.only:
         schedule_speedup(data, args.seed_frames)
     if "overhead" in args.only:
-        page_overhead("app_pages/cnn.py", "cnn", "cnn", args, bare_loop)
+        page_overhead("cnn", "cnn", args, bare_loop)
     if "latency" in args.only:
         first_point_latency(args.data)
 

@@ -147,15 +147,16 @@ def browser_page_run(url_path: str, data_name: str, root: str | None, port: int 
         return time.perf_counter() - start
 
 
-def page_overhead(page_path: str, url_path: str, page_key: str, args: argparse.Namespace,
+def page_overhead(page_key: str, url_path: str, args: argparse.Namespace,
                   bare_loop: Callable[[Any], Iterable]) -> None:
-    """The live page at its defaults against `bare_loop(session)`: the same optimisation loop, no
-    evaluation, embedding or charts. Each repeat measures both (and, with --browser, the page in
-    Chromium), one after the other; the median ratio is the figure (this machine's timings vary by
-    a third from run to run)."""
+    """The page app_pages/<page_key>.py (served at /<url_path>) at its defaults against
+    `bare_loop(session)`: the same optimisation loop, no evaluation, embedding or charts. Each
+    repeat measures both (and, with --browser, the page in Chromium), one after the other; the
+    median ratio is the figure (this machine's timings vary by a third from run to run)."""
     ratios: dict[str, list[float]] = {"AppTest": [], "Chromium": []}
     for _ in range(args.repeat):
-        live, session = live_page_run(page_path, page_key, args.data, args.root, args.apptest_poll_ms)
+        live, session = live_page_run(f"app_pages/{page_key}.py", page_key, args.data, args.root,
+                                      args.apptest_poll_ms)
         browser = browser_page_run(url_path, args.data, args.root) if args.browser else None
         _, bare = timed(lambda s=session: list(bare_loop(s)))
         ratios["AppTest"].append(live / bare)

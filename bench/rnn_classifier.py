@@ -22,7 +22,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
 from bench.common import add_data_arguments, load_data, page_overhead, timed  # noqa: E402
 from core.data import ImageData  # noqa: E402
 from core.models import RNNClassifier  # noqa: E402
@@ -73,6 +72,7 @@ def main() -> None:
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or mps (accuracy and compare)")
     args = parser.parse_args()
     data = load_data(args)
+
     def bench_config(config: ClassifierConfig, seed: int = 1) -> ClassifierConfig:
         return config.replace(epochs=args.epochs, embed_method="none", device=args.device, seed=seed)
 
@@ -83,7 +83,7 @@ def main() -> None:
     if "compare" in args.only:
         compare(data, args.compare_hidden, bench_config(PAGE_CONFIG))
     if "overhead" in args.only:
-        page_overhead("app_pages/rnn_classifier.py", "rnn-classifier", "rnn_classifier", args, bare_loop)
+        page_overhead("rnn_classifier", "rnn-classifier", args, bare_loop)
 
 
 if __name__ == "__main__":

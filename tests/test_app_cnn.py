@@ -103,3 +103,13 @@ def test_whole_test_set_button_appears_once_the_run_is_over_and_tests_every_imag
     assert "whole_test" not in at.session_state["cnn.session"].extra
     assert not [s for s in at.success if "test images" in s.value]
     assert at.button(key="cnn.btn.whole_test").value is False  # offered again, for the new network
+
+
+def test_a_diverged_run_offers_no_whole_test_set_figure(app_env, monkeypatch):
+    monkeypatch.setenv("LIVELAB_MAX_STEPS", "60")
+    at = open_page("app_pages/cnn.py")
+    at.slider(key="widget.cnn.test_size").set_value(100)  # a subset, so a finished run would get the button
+    at.select_slider(key="widget.cnn.lr").set_value(1.0)
+    at.button(key="cnn.btn.train").click().run()
+    assert at.error and "learning rate" in at.error[0].value
+    assert "cnn.btn.whole_test" not in [button.key for button in at.button]  # a diverged network's score means nothing

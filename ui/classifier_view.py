@@ -18,6 +18,7 @@ from PIL import Image
 from core import figures, history
 from core.data import ImageData
 from core.models import count_parameters, layer_table
+from core.runner import FINISHED, STOPPED
 from core.training import whole_test_accuracy
 from ui.i18n import t
 
@@ -93,10 +94,11 @@ class ClassifierCharts:
 def whole_test_set(session, page: str) -> None:
     """Once a run has stopped or finished: a button that tests its network on every test image. The
     live accuracy tests a subset (the seed's first 2000 images) to stay cheap, and a subset can be
-    easier or harder than the whole: this is the figure to quote."""
+    easier or harder than the whole: this is the figure to quote. Not while training (the weights
+    move) nor after a failed run (a diverged network's score means nothing)."""
     data, run = session.extra["data"], session.run
     total, step = len(data.test_y), len(run.history)
-    if run.running or not step or session.config.test_size >= total:
+    if run.status not in (STOPPED, FINISHED) or not step or session.config.test_size >= total:
         return
     tested = session.extra.get("whole_test")  # (step, accuracy): a result holds for the network at that step
     if (tested is None or tested[0] != step) and st.button(
