@@ -1,37 +1,31 @@
-"""CNN on MNIST: the seed's two conv blocks, trained live; watch the loss fall, accuracy rise
+"""CNN on MNIST: the tutorial's two conv blocks, trained live; watch the loss fall, accuracy rise
 and the last hidden layer's t-SNE sort itself into clusters."""
 
 import streamlit as st
 
+from core.run import classifier_run
 from ui import app_sidebar, runs
 from ui.classifier_view import ClassifierCharts, show_before_training, whole_test_set
-from ui.cnn_session import CONTROLS, PAGE, make_config, new_model, new_session
 from ui.controls import sidebar
 from ui.i18n import t
+from ui.page_specs import CNN
 
 st.title(t("cnn.title"))
 st.caption(t("cnn.intro"))
 data = app_sidebar.dataset()
-settings = sidebar(PAGE, CONTROLS)
-config = make_config(settings, max_steps=app_sidebar.max_steps(), device=app_sidebar.device())
+settings = sidebar(CNN.key, CNN.all_controls)
+spec, config = CNN.split(settings)
 
-
-def start() -> runs.TrainingSession:
-    return new_session(settings, data, config)
-
-
-session = runs.panel(PAGE, start, settings, data)
+run = runs.panel(CNN.key, lambda: classifier_run(spec, config, data, settings), settings, data)
 # Before training the data and the network are the show; once a run exists they fold away
 # (a new label, so Streamlit draws a new, closed expander) and the charts take their place.
-before = session is None
+before = run is None
 with st.expander(t("cnn.before_training") if before else t("cnn.data_and_network"), expanded=before):
-    show_before_training(data, new_model(settings, len(data.classes)))
+    show_before_training(data, spec, config.seed)
 with st.expander(t("cnn.notes_title")):
     st.markdown(t("cnn.notes"))
 
-if session is not None:
-    st.caption(t("common.running_on", device=config.device if config.device != "auto" else
-                 str(next(session.model.parameters()).device)))
-    whole_test_set(session, PAGE)
-    charts = ClassifierCharts(session.extra["data"])
-    runs.follow(session, charts.draw)
+if run is not None:
+    st.caption(t("common.running_on", device=str(next(run.model.parameters()).device)))
+    whole_test_set(run, CNN.key)
+    runs.follow(run, ClassifierCharts(run.data, CNN.key).follower())

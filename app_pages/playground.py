@@ -6,8 +6,9 @@ import streamlit as st
 
 from core.preprocess import preprocess
 from ui import app_sidebar
-from ui.controls import Control, sidebar
+from ui.controls import sidebar
 from ui.i18n import t
+from ui.page_specs import PLAYGROUND_CONTROLS
 from ui.playground_view import (
     PAGE,
     follow_training,
@@ -15,15 +16,13 @@ from ui.playground_view import (
     read_digit,
     show_predictions,
     show_stages,
-    trained_sessions,
+    trained_runs,
 )
-
-CONTROLS = (Control("stroke_width", 22, 8, 40, 2),)
 
 st.title(t("playground.title"))
 st.caption(t("playground.intro"))
 data = app_sidebar.dataset()
-settings = sidebar(PAGE, CONTROLS, heading_key="playground.drawing")
+settings = sidebar(PAGE, PLAYGROUND_CONTROLS, heading_key="playground.drawing")
 
 left, right = st.columns([2, 3], gap="large")
 with left:
@@ -35,10 +34,10 @@ with right:
     elif source != "rejected":
         st.info(t("playground.no_ink" if image is not None and source == "upload" else "playground.empty"), icon="✏️")
 
-sessions = trained_sessions()
-if not sessions:
+trained = trained_runs()
+if not trained:
     offer_quick_run(data)
 elif stages is not None:
-    show_predictions(sessions, stages.centred)  # (28, 28) float32 in [0, 1]
+    show_predictions(trained, stages.centred)  # (28, 28) float32 in [0, 1]
 
 follow_training()

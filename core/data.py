@@ -19,17 +19,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from core.catalog import DATASETS, DIGIT_CLASSES, FASHION_CLASSES
 from core.preprocess import to_mnist
 
 DATA_DIR_ENV = "LIVELAB_DATA_DIR"  # moves the data folder (default ./data)
-DATASETS = ("mnist", "fashion-mnist", "digits")
 DOWNLOAD_TIMEOUT_S = 20  # per socket operation; a dead network should fail fast, not hang a page
-
-FASHION_CLASSES = (
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-)
-DIGIT_CLASSES = tuple(str(d) for d in range(10))
 
 
 @dataclass(frozen=True)

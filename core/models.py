@@ -1,14 +1,25 @@
-"""The networks students train. Each `forward` returns what the pages need to draw:
-classifiers return `(logits, features)` so the embedding view needs no hooks."""
+"""The networks students train, and the specs that rebuild them. Each `forward` returns what the
+pages need to draw: classifiers return `(logits, features)` so the embedding view needs no hooks.
+
+A spec (CNNSpec, RNNClassifierSpec, RegressorSpec) is a network's shape as plain, bounded values:
+`spec.build(seed)` is the one way a run gets its network, weights drawn from the seed, and the same
+values rebuild it for a weights file or an exported script.
+"""
 
 from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import ClassVar
 
 import torch
 from torch import nn
 
+from core.base import check_bounds, seeded
+
 
 class CNN(nn.Module):
-    """The seed's CNN: two conv blocks (conv -> ReLU -> 2x2 max-pool) and one linear layer."""
+    """The tutorial's CNN: two conv blocks (conv -> ReLU -> 2x2 max-pool) and one linear layer."""
 
     def __init__(self, channels: tuple[int, int] = (16, 32), kernel_size: int = 5, num_classes: int = 10):
         super().__init__()
@@ -70,7 +81,7 @@ RNN_CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
 
 class RNNClassifier(nn.Module):
-    """The seed's second network: a recurrent cell reads a 28x28 image as 28 time steps of one
+    """The tutorial's second network: a recurrent cell reads a 28x28 image as 28 time steps of one
     28-pixel row each, and a linear layer classifies the hidden state after the last row."""
 
     def __init__(self, cell: str = "lstm", hidden_size: int = 64, num_layers: int = 1,
@@ -95,7 +106,7 @@ class RNNClassifier(nn.Module):
 
 
 class RNNRegressor(nn.Module):
-    """The seed's regressor: a recurrent layer reads a signal one point per time step, and a linear
+    """The tutorial's regressor: a recurrent layer reads a signal one point per time step, and a linear
     layer turns its output at every step into one number. The final state is returned so that
     the caller can carry it into the next window."""
 
@@ -115,3 +126,73 @@ class RNNRegressor(nn.Module):
     def forward(self, x: torch.Tensor, h=None):
         states, h = self.encode(x, h)  # (B, T, H)
         return self.out(states), h  # (B, T, 1): nn.Linear maps every time step at once
+
+
+# --- specs: a network's shape as values ----------------------------------------------------------
+
+KERNEL_SIZES = (3, 5, 7)
+
+
+@dataclass(frozen=True)
+class CNNSpec:
+    """CNN's shape (the tutorial's by default)."""
+
+    name: ClassVar[str] = "cnn"
+    conv1_channels: int = 16  # filters in the first conv block (tutorial: 16)
+    conv2_channels: int = 32  # filters in the second (tutorial: 32)
+    kernel_size: int = 5  # odd, so that padding keeps 28 x 28 (tutorial: 5)
+    num_classes: int = 10
+
+    def __post_init__(self):
+        check_bounds(self, {"conv1_channels": (1, 128), "conv2_channels": (1, 128), "num_classes": (2, 100)},
+                     {"kernel_size": KERNEL_SIZES})
+
+    def build(self, seed: int) -> CNN:
+        """The network, its initial weights drawn from `seed`."""
+        return seeded(lambda: CNN((self.conv1_channels, self.conv2_channels), self.kernel_size, self.num_classes),
+                      seed)
+
+
+@dataclass(frozen=True)
+class RNNClassifierSpec:
+    """RNNClassifier's shape (the tutorial's LSTM by default)."""
+
+    name: ClassVar[str] = "rnn-classifier"
+    cell: str = "lstm"  # "lstm" (tutorial), "gru" or "rnn"
+    hidden_size: int = 64  # units in the recurrent layer (tutorial: 64)
+    num_layers: int = 1  # stacked recurrent layers (tutorial: 1)
+    num_classes: int = 10
+
+    def __post_init__(self):
+        check_bounds(self, {"hidden_size": (1, 512), "num_layers": (1, 4), "num_classes": (2, 100)},
+                     {"cell": tuple(RNN_CELLS)})
+
+    def build(self, seed: int) -> RNNClassifier:
+        return seeded(lambda: RNNClassifier(self.cell, self.hidden_size, self.num_layers,
+                                            num_classes=self.num_classes), seed)
+
+
+@dataclass(frozen=True)
+class RegressorSpec:
+    """RNNRegressor's shape (the tutorial's plain RNN by default)."""
+
+    name: ClassVar[str] = "rnn-regression"
+    cell: str = "rnn"  # "rnn" (tutorial), "lstm" or "gru"
+    hidden_size: int = 32  # units in the recurrent layer (tutorial: 32)
+
+    def __post_init__(self):
+        check_bounds(self, {"hidden_size": (1, 512)}, {"cell": tuple(RNN_CELLS)})
+
+    def build(self, seed: int) -> RNNRegressor:
+        return seeded(lambda: RNNRegressor(self.cell, self.hidden_size), seed)
+
+
+ModelSpec = CNNSpec | RNNClassifierSpec | RegressorSpec
+
+
+def snapshot(model: nn.Module) -> nn.Module:
+    """A CPU copy of `model` in eval mode, safe to analyse while a worker thread trains the original."""
+    with torch.no_grad():
+        clone = copy.deepcopy(model)
+    clone.zero_grad(set_to_none=True)
+    return clone.cpu().eval()

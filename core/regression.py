@@ -1,7 +1,8 @@
-"""The seed's RNN regression: a recurrent network reads sin(t) a window at a time and learns to
+"""The tutorial's RNN regression: a recurrent network reads sin(t) a window at a time and learns to
 output cos(t) at the same points, carrying its hidden state from one window to the next.
 
-    for record in train_regressor(seeded(RNNRegressor, 1), RegressionConfig()):
+    config = RegressionConfig(seed=1)
+    for record in train_regressor(RegressorSpec().build(config.seed), config):
         print(record.step, record.loss)
 
 Windows are a pure function of (config, step), so two runs (carry and reset, say) see exactly
@@ -13,34 +14,36 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from core.models import RNNRegressor
-from core.training import TrainingDiverged, check_bounds, pick_device, seeded
+from core.base import check_bounds, check_loss, pick_device
+from core.models import RegressorSpec, RNNRegressor
 
-WINDOW = math.pi  # each step covers the next π of time (seed: start, end = step * π, (step + 1) * π)
+WINDOW = math.pi  # each step covers the next π of time (tutorial: start, end = step * π, (step + 1) * π)
 HIDDEN_MODES = ("carry", "reset")
 TARGETS = ("cos", "shifted", "noisy", "double", "half")
-EXPLODED_LOSS = 1_000.0  # targets stay within ±2, so an MSE this large means the weights blew up
 
 
 @dataclass(frozen=True)
 class RegressionConfig:
-    """Training settings; the network's own (cell "rnn", hidden 32) are RNNRegressor's defaults."""
+    """How the regressor is trained; the defaults are the tutorial's. The network's own shape is a
+    RegressorSpec (the tutorial's: a plain RNN with 32 units)."""
 
-    time_steps: int = 10  # points per window (seed: TIME_STEP = 10)
-    lr: float = 0.02  # Adam's learning rate (seed: LR = 0.02)
-    steps: int = 100  # windows trained on, one optimisation step each (seed: range(100))
-    hidden_mode: str = "carry"  # "carry": detached state passed on (seed); "reset": zeros each window
-    target: str = "cos"  # what to predict from sin(t): one of TARGETS (seed: cos)
+    time_steps: int = 10  # points per window (tutorial: TIME_STEP = 10)
+    lr: float = 0.02  # Adam's learning rate (tutorial: LR = 0.02)
+    steps: int = 100  # windows trained on, one optimisation step each (tutorial: range(100))
+    hidden_mode: str = "carry"  # "carry": detached state passed on (tutorial); "reset": zeros each window
+    target: str = "cos"  # what to predict from sin(t): one of TARGETS (tutorial: cos)
     phase: float = 0.25  # φ in multiples of π, for target "shifted": sin(t + φπ)
     noise: float = 0.1  # standard deviation of the noise added for target "noisy"
-    seed: int = 1  # one seed for the weights and the noise
+    # The noise of target "noisy"; and the initial weights when the run is built by core.run
+    # (spec.build(seed)). The windows themselves need no seed.
+    seed: int = 1
     max_steps: int | None = None  # stop after this many steps (quick runs, tests)
     device: str = "auto"  # "auto", "cpu", "cuda" or "mps"
 
@@ -102,7 +105,7 @@ def window(config: RegressionConfig, index: int, noisy: bool = True) -> tuple[np
 
 
 def preview(config: RegressionConfig, points: int = 100) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The seed's first plot: (t, input sin(t), target) over [0, 2π], noise included."""
+    """The tutorial's first plot: (t, input sin(t), target) over [0, 2π], noise included."""
     t = np.linspace(0, 2 * np.pi, points, dtype=np.float32)
     y = target_values(config.target, t, config.phase)
     if config.target == "noisy":
@@ -112,7 +115,7 @@ def preview(config: RegressionConfig, points: int = 100) -> tuple[np.ndarray, np
 
 def as_sequence(values: np.ndarray, device: torch.device) -> torch.Tensor:
     """(T,) numbers -> (1, T, 1): (batch, time_step, input_size), the layout a batch_first RNN reads
-    (the seed's x_np[np.newaxis, :, np.newaxis])."""
+    (the tutorial's x_np[np.newaxis, :, np.newaxis])."""
     return torch.from_numpy(np.ascontiguousarray(values, dtype=np.float32)).to(device).view(1, -1, 1)
 
 
@@ -123,7 +126,7 @@ def detach_state(h):
     falling), which is what lets the network tell cos(t) = +1 from -1 at sin(t) = 0. But it
     was computed from the weights and the inputs of every earlier window; without the cut,
     the next backward() would run back into the previous window, whose graph is already freed
-    (an error), or, were every graph kept, through all of them (each step slower). The seed
+    (an error), or, were every graph kept, through all of them (each step slower). The tutorial
     writes `h_state = h_state.data`; `.detach()` is the same cut without bypassing autograd's
     checks. An LSTM's state is a pair (h, c).
     """
@@ -138,28 +141,28 @@ def train_regressor(model: RNNRegressor, config: RegressionConfig = RegressionCo
                     ) -> Iterator[RegressionRecord]:
     """Train `model` on window after window, yielding a record per step.
 
-    `mode` overrides config.hidden_mode (the comparison trains both on one config).
-    Raises TrainingDiverged when the loss becomes NaN, infinite or explodes.
+    The model's weights are as it was built: build it with `spec.build(config.seed)` (or use
+    core.run) for a run that is the same every time. `mode` overrides config.hidden_mode (the
+    comparison trains both on one config). Raises TrainingDiverged when the loss becomes NaN,
+    infinite or explodes.
     """
     mode = mode or config.hidden_mode
     device = pick_device(config.device)
     model.to(device)
     model.train()
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
-    h = None  # zeros: the seed's h_state = None
+    h = None  # zeros: the tutorial's h_state = None
     for index in range(config.total_steps):
         t, x_np, y_np = window(config, index)
         x, y = as_sequence(x_np, device), as_sequence(y_np, device)  # (1, T, 1) each
         states, h = model.encode(x, None if mode == "reset" else h)  # (1, T, H)
-        h = detach_state(h)  # !! the seed's important step: keep the numbers, drop the graph
+        h = detach_state(h)  # !! the tutorial's important step: keep the numbers, drop the graph
         prediction = model.out(states)  # (1, T, 1)
         loss = F.mse_loss(prediction, y)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
-        loss_value = loss.item()
-        if not math.isfinite(loss_value) or loss_value > EXPLODED_LOSS:
-            raise TrainingDiverged(index + 1, config.lr)
+        loss_value = check_loss(loss.item(), index + 1, config.lr)
         yield RegressionRecord(
             step=index + 1, total_steps=config.total_steps, loss=loss_value, t=t, x=x_np, target=y_np,
             prediction=prediction.detach().flatten().cpu().numpy(), hidden=states.detach()[0].cpu().numpy(),
@@ -167,11 +170,11 @@ def train_regressor(model: RNNRegressor, config: RegressionConfig = RegressionCo
         )
 
 
-def compare_modes(factory: Callable[[], RNNRegressor], config: RegressionConfig = RegressionConfig(),
+def compare_modes(spec: RegressorSpec, config: RegressionConfig = RegressionConfig(),
                   ) -> tuple[Iterator[RegressionRecord], dict[str, RNNRegressor]]:
     """Two identical networks (same seed, same windows), one carrying its state and one resetting it,
     trained in turn: the records alternate carry, reset, carry, ... Returns (records, models by mode)."""
-    models = {mode: seeded(factory, config.seed) for mode in HIDDEN_MODES}
+    models = {mode: spec.build(config.seed) for mode in HIDDEN_MODES}
     runs = [train_regressor(models[mode], config, mode) for mode in HIDDEN_MODES]
 
     def interleaved() -> Iterator[RegressionRecord]:
@@ -181,7 +184,7 @@ def compare_modes(factory: Callable[[], RNNRegressor], config: RegressionConfig 
 
 
 def paced(records: Iterator, seconds: float) -> Iterator:
-    """Wait `seconds` before each record, so the eye can follow (the seed's plt.pause(0.05))."""
+    """Wait `seconds` before each record, so the eye can follow (the tutorial's plt.pause(0.05))."""
     for record in records:
         if seconds > 0:
             time.sleep(seconds)

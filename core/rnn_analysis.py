@@ -1,15 +1,15 @@
-"""What the RNN classifier page shows besides the usual training charts: the seed's
+"""What the RNN classifier page shows besides the usual training charts: the tutorial's
 hyperparameters, a run that trains RNN, LSTM and GRU side by side, the class scores and hidden
 state after every row of one image, and how much each row's input still moves the loss.
 
-    models = cell_models(hidden_size=64, seed=1)
-    for tagged in compare_cells(models, data, SEED_CONFIG):
+    models = cell_models(RNNClassifierSpec(), seed=1)
+    for tagged in compare_cells(models, data, TUTORIAL_CONFIG):
         print(tagged.cell, tagged.record.step, tagged.record.loss)
 """
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -19,26 +19,13 @@ import torch.nn.functional as F
 from torch import nn
 
 from core.data import ImageData, as_float
-from core.models import RNN_CELLS, RNNClassifier
-from core.training import ClassifierConfig, StepRecord, seeded, train_classifier
+from core.models import RNN_CELLS, RNNClassifier, RNNClassifierSpec
+from core.training import ClassifierConfig, StepRecord, train_classifier
 
-# The seed script's settings for its LSTM (EPOCH, BATCH_SIZE, LR, and a test on the first 2000
-# images every 50 steps); the model's are hidden_size=64, num_layers=1.
-SEED_CONFIG = ClassifierConfig(epochs=1, batch_size=64, lr=0.01, optimizer="adam", eval_every=50, test_size=2000)
-SEED_HIDDEN_SIZE = 64
-# What the page starts from: the seed's settings, with the learning rate falling linearly to zero over
-# the run. On MNIST, 1 epoch, 6 runs, that took the LSTM's test accuracy from 96.3% to 97.3% on average
-# (bench/rnn_classifier.py --data mnist), above the 97% its issue asks of a well-set default.
-PAGE_CONFIG = SEED_CONFIG.replace(lr_schedule="linear")
+# The tutorial script's settings for its LSTM (EPOCH, BATCH_SIZE, LR, and a test on the first 2000
+# images every 50 steps); its network is RNNClassifierSpec()'s: hidden_size=64, num_layers=1.
+TUTORIAL_CONFIG = ClassifierConfig(epochs=1, batch_size=64, lr=0.01, optimizer="adam", eval_every=50, test_size=2000)
 CELLS = tuple(RNN_CELLS)  # ("rnn", "lstm", "gru"): the comparison's order, plain RNN first
-
-
-def snapshot(model: nn.Module) -> nn.Module:
-    """A CPU copy of `model` in eval mode, safe to analyse while a worker thread trains the original."""
-    with torch.no_grad():
-        clone = copy.deepcopy(model)
-    clone.zero_grad(set_to_none=True)
-    return clone.cpu().eval()
 
 
 # --- comparing cells -------------------------------------------------------------------------
@@ -49,15 +36,13 @@ class CellRecord:
     record: StepRecord  # that cell's training step
 
 
-def cell_models(cells: Sequence[str] = CELLS, hidden_size: int = SEED_HIDDEN_SIZE, num_layers: int = 1,
-                num_classes: int = 10, seed: int = 1) -> dict[str, RNNClassifier]:
-    """One classifier per cell type, each initialised from the same seed."""
-    return {cell: seeded(lambda c=cell: RNNClassifier(c, hidden_size, num_layers, num_classes=num_classes), seed)
-            for cell in cells}
+def cell_models(spec: RNNClassifierSpec, seed: int, cells: Sequence[str] = CELLS) -> dict[str, RNNClassifier]:
+    """One classifier per cell type, of `spec`'s size, each initialised from the same seed."""
+    return {cell: dataclasses.replace(spec, cell=cell).build(seed) for cell in cells}
 
 
 def compare_cells(models: dict[str, nn.Module], data: ImageData,
-                  config: ClassifierConfig = SEED_CONFIG) -> Iterator[CellRecord]:
+                  config: ClassifierConfig = TUTORIAL_CONFIG) -> Iterator[CellRecord]:
     """Train every model on the same batches with the same config, one step of each in turn, so
     all curves grow together. Ends when every model has done its steps."""
     runs = {cell: train_classifier(model, data, config) for cell, model in models.items()}

@@ -1,19 +1,19 @@
-"""Run a training generator on a worker thread, so that whoever draws it (a Streamlit page)
+"""A training generator advanced off the page's thread, so that whoever draws it (a Streamlit page)
 can redraw, stop, leave and come back without losing a step.
 
 The generator is only ever advanced by one thread at a time and is kept suspended between
-runs, so `start()` after `stop()` continues at exactly the next step.
+turns, so `start()` after `stop()` continues at exactly the next step.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from core import threads
+from core import scheduler as scheduler_module
+from core.scheduler import Place, Scheduler
 
 IDLE, RUNNING, STOPPED, FINISHED, FAILED = "idle", "running", "stopped", "finished", "failed"
 
@@ -31,62 +31,72 @@ class Progress:
 
 
 class BackgroundRun:
-    """Owns one training generator and the full history of records it has yielded."""
+    """Owns one training generator and the full history of records it has yielded. The server's
+    scheduler advances it in turns with every other run (core/scheduler.py)."""
 
-    def __init__(self, records: Iterator[Any], total: int):
+    def __init__(self, records: Iterator[Any], total: int, scheduler: Scheduler | None = None):
         self._records = records
         self.total = total
-        self.history: list[Any] = []  # appended by the worker; read (by length) by the page
+        self.history: list[Any] = []  # appended by whoever advances the run; read (by length) by the page
         self._times: list[float] = []
         self.status = IDLE
         self.error: BaseException | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._scheduler = scheduler  # None: the server's
+
+    @property
+    def scheduler(self) -> Scheduler:
+        return self._scheduler or scheduler_module.server()
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        """Training, or waiting in line for its next turn."""
+        return self.status == RUNNING
 
     @property
     def done(self) -> bool:
         return self.status in (FINISHED, FAILED)
 
+    def step(self) -> bool:
+        """Advance the generator by one record, in the calling thread; False once it has ended
+        (finished, or failed: the error is kept for the page, which explains it)."""
+        try:
+            record = next(self._records)
+        except StopIteration:
+            self.status = FINISHED
+            return False
+        except Exception as error:  # noqa: BLE001 - reported to the page
+            self.error, self.status = error, FAILED
+            return False
+        self._times.append(time.perf_counter())
+        self.history.append(record)
+        return True
+
     def start(self) -> None:
         """Start, or continue after a stop. Does nothing while running or once done."""
         if self.running or self.done:
             return
-        self._stop.clear()
         self.status = RUNNING
-        self._thread = threading.Thread(target=self._work, name="livelab-training", daemon=True)
-        self._thread.start()
+        self.scheduler.submit(self)
 
     def stop(self, wait: bool = True) -> None:
-        """Ask the worker to stop after the current step; by default wait until it has."""
-        self._stop.set()
-        if wait and self._thread is not None:
-            self._thread.join()
+        """Stop after the current step; by default wait until it is over."""
+        self.scheduler.withdraw(self, wait)
+        if self.status == RUNNING:
+            self.status = STOPPED
+
+    def release(self) -> None:
+        """Stop for good and drop the generator and the records (their session is gone)."""
+        self.stop()
+        self._records = iter(())
+        self.history, self._times = [], []
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until the worker has finished (or `timeout` passes); True if it has."""
-        if self._thread is not None:
-            self._thread.join(timeout)
-        return not self.running
+        """Block until the run has ended or stopped (or `timeout` passes); True if it has."""
+        return self.scheduler.wait(self, timeout)
 
-    def _work(self) -> None:
-        threads.use_for_training()
-        try:
-            while not self._stop.is_set():
-                try:
-                    record = next(self._records)
-                except StopIteration:
-                    self.status = FINISHED
-                    return
-                self._times.append(time.perf_counter())
-                self.history.append(record)
-            self.status = STOPPED
-        except Exception as error:  # noqa: BLE001 - reported to the page, which explains it
-            self.error = error
-            self.status = FAILED
+    def place(self) -> Place | None:
+        """Where the run stands in line while it waits for its turn; None while it trains or is idle."""
+        return self.scheduler.place(self)
 
     def progress(self, window_s: float = 5.0) -> Progress:
         done = len(self.history)

@@ -39,9 +39,11 @@ TORCH_DEFAULT_THREADS = torch.get_num_threads()  # the machine's cores, read bef
 TRAINING_THREADS = training_threads(TORCH_DEFAULT_THREADS, os.environ.get(TRAINING_THREADS_ENV))
 
 
-def use_for_training() -> None:
-    """Give the calling thread the training thread count: call it first in a thread that trains."""
-    _set_for_this_thread(TRAINING_THREADS)
+def use_for_training(count: int = TRAINING_THREADS) -> int:
+    """Give the calling thread `count` torch threads (the training count by default): call it first
+    in a thread that trains. Returns the count."""
+    _set_for_this_thread(count)
+    return count
 
 
 def use_for_page() -> None:

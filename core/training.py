@@ -1,15 +1,21 @@
-"""Training generators: one frozen record per optimisation step, so a page (or a notebook,
-or a test) can draw, stop and resume training wherever it likes.
+"""The classifier's training generator: one frozen record per optimisation step, so a page (or a
+notebook, or a test) can draw, stop and resume training wherever it likes.
 
-    for record in train_classifier(CNN(), data, ClassifierConfig()):
+    config = ClassifierConfig(seed=1)
+    model = CNNSpec().build(config.seed)          # the weights come from the same seed
+    for record in train_classifier(model, data, config):
         print(record.step, record.loss, record.accuracy)
+
+`train_classifier` trains the model it is given: its initial weights are whatever they were when it
+was built. `core.run.classifier_run(spec, config, data)` builds both from the config, and is what the
+pages, the benchmarks and the exported scripts use.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from core.base import check_bounds, check_loss, pick_device
 from core.data import ImageData, as_float
 from core.embedding import project
 
@@ -24,64 +31,26 @@ OPTIMIZERS = ("adam", "sgd")
 LR_SCHEDULES = ("constant", "linear")
 EMBED_METHODS = ("tsne", "pca", "none")
 EVAL_BATCH = 500  # test images per forward pass when evaluating: bounds memory
-EXPLODED_LOSS = 1_000.0  # a cross-entropy this far above chance (~2.3) means the weights blew up
-
-
-def pick_device(preference: str = "auto") -> torch.device:
-    """CUDA or Apple MPS when present (or asked for), else the CPU."""
-    if preference != "auto":
-        return torch.device(preference)
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
-
-
-def warm_up() -> None:
-    """Take one tiny optimiser step. The first `optimizer.step()` in a process imports parts of
-    torch (torch._dynamo) and takes seconds; doing it early keeps the first Train click fast."""
-    weight = nn.Parameter(torch.zeros(1))
-    optimizer = torch.optim.Adam([weight])
-    weight.sum().backward()
-    optimizer.step()
-
-
-def seeded(factory: Callable[[], nn.Module], seed: int) -> nn.Module:
-    """Build a model with its initial weights drawn from `seed`: same seed, same network."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        return factory()
-
-
-def check_bounds(config, bounds: dict, choices: dict) -> None:
-    """Raise ValueError for any field outside its range or list: a shared server must survive
-    a student asking for 10,000 epochs, whichever way the config was built."""
-    for name, (low, high) in bounds.items():
-        value = getattr(config, name)
-        if value is None and name == "max_steps":
-            continue
-        if not (low <= value <= high) or (isinstance(value, float) and not math.isfinite(value)):
-            raise ValueError(f"{name}={value!r} is outside [{low}, {high}]")
-    for name, allowed in choices.items():
-        if getattr(config, name) not in allowed:
-            raise ValueError(f"{name}={getattr(config, name)!r}; choose one of {allowed}")
 
 
 @dataclass(frozen=True)
 class ClassifierConfig:
-    epochs: int = 1  # passes over the training set (seed: EPOCH = 1)
-    batch_size: int = 50  # images per step (seed: BATCH_SIZE = 50)
-    lr: float = 0.001  # learning rate (seed: LR = 0.001)
-    optimizer: str = "adam"  # "adam" (the seed's) or "sgd" (with momentum 0.9)
-    lr_schedule: str = "constant"  # "constant" (the seed's) or "linear": lr falls in equal steps to ~0 at the last step
-    eval_every: int = 50  # steps between test evaluations (seed: step % 50 == 0)
-    test_size: int = 2000  # test images per evaluation (seed: the first 2000)
-    embed_method: str = "tsne"  # "tsne" (seed), "pca" (fast) or "none"
+    """How a classifier is trained; the defaults are the tutorial's CNN script."""
+
+    epochs: int = 1  # passes over the training set (tutorial: EPOCH = 1)
+    batch_size: int = 50  # images per step (tutorial: BATCH_SIZE = 50)
+    lr: float = 0.001  # learning rate (tutorial: LR = 0.001)
+    optimizer: str = "adam"  # "adam" (the tutorial's) or "sgd" (with momentum 0.9)
+    lr_schedule: str = "constant"  # "constant" (tutorial) or "linear": lr falls in equal steps to ~0 at the end
+    eval_every: int = 50  # steps between test evaluations (tutorial: step % 50 == 0)
+    test_size: int = 2000  # test images per evaluation (tutorial: the first 2000)
+    embed_method: str = "tsne"  # "tsne" (tutorial), "pca" (fast) or "none"
     embed_every: int = 50  # one embedding frame per this many steps (on an evaluation step, from step embed_every)
-    embed_points: int = 500  # test images drawn in the embedding (seed: plot_only = 500)
+    embed_points: int = 500  # test images drawn in the embedding (tutorial: plot_only = 500)
     gallery_size: int = 24  # test predictions kept per evaluation, misclassified first
-    seed: int = 1  # one seed for weights, shuffling and t-SNE
+    # The batch order; and the initial weights when the run is built by core.run (spec.build(seed)).
+    # t-SNE needs no seed: it starts from the PCA layout.
+    seed: int = 1
     max_steps: int | None = None  # stop after this many steps in all (quick runs, tests)
     device: str = "auto"  # "auto", "cpu", "cuda" or "mps"
 
@@ -135,14 +104,6 @@ class StepRecord:
     embedding: EmbeddingFrame | None = None
 
 
-class TrainingDiverged(ArithmeticError):
-    """The loss became NaN, infinite or absurdly large: the learning rate is almost always too high."""
-
-    def __init__(self, step: int, lr: float):
-        super().__init__(f"the loss blew up at step {step} (learning rate {lr})")
-        self.step, self.lr = step, lr
-
-
 def steps_per_epoch(n_train: int, batch_size: int) -> int:
     return math.ceil(n_train / batch_size)
 
@@ -165,8 +126,7 @@ def make_optimizer(name: str, params, lr: float) -> torch.optim.Optimizer:
 
 def make_lr_schedule(name: str, optimizer: torch.optim.Optimizer, total: int) -> torch.optim.lr_scheduler.LRScheduler:
     """"constant", or "linear": step k (from 0) of `total` uses lr * (1 - k / total), big steps while
-    the weights are far off and fine ones at the end. In one epoch that takes the seed's LSTM from
-    96.3% to 97.3% on MNIST (bench/rnn_classifier.py)."""
+    the weights are far off and fine ones at the end (README: what it does for the tutorial's LSTM)."""
     factor = (lambda done: 1 - done / total) if name == "linear" else (lambda done: 1.0)
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
@@ -175,7 +135,9 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
                      ) -> Iterator[StepRecord]:
     """Train `model` (forward(x) -> (logits, features)) on `data`, yielding a record per step.
 
-    Raises TrainingDiverged when the loss becomes NaN, infinite or explodes.
+    The model's weights are as it was built: build it with `spec.build(config.seed)` (or use
+    core.run) for a run that is the same every time. Raises TrainingDiverged when the loss becomes
+    NaN, infinite or explodes.
     """
     device = pick_device(config.device)
     model.to(device)
@@ -185,8 +147,7 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
     per_epoch = steps_per_epoch(n_train, config.batch_size)
     total = total_steps(n_train, config)
     schedule = make_lr_schedule(config.lr_schedule, optimizer, total)
-    test_x = as_float(data.test_x[: config.test_size], device)  # converted once per run
-    test_y = data.test_y[: config.test_size].to(device)
+    test_x, test_y = data.test_x[: config.test_size], data.test_y[: config.test_size]  # views: no copy per run
     embed_n = min(config.embed_points, len(test_y)) if config.embed_method != "none" else 0
     previous_coords: np.ndarray | None = None
     # One frame at the first evaluation in each later block of embed_every steps (and at the end); none at
@@ -209,9 +170,7 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
             optimizer.step()
             schedule.step()
             step += 1
-            loss_value = loss.item()
-            if not math.isfinite(loss_value) or loss_value > EXPLODED_LOSS:
-                raise TrainingDiverged(step, config.lr)
+            loss_value = check_loss(loss.item(), step, config.lr)
 
             evaluation = embedding = None
             if is_eval_step(step, total, config.eval_every):
@@ -219,8 +178,7 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
                                                 config.gallery_size, keep_features=embed_n)
                 if embed_n and (step // config.embed_every > last_embed_block or step == total):
                     previous_coords = project(features, config.embed_method, previous_coords)
-                    embedding = EmbeddingFrame(previous_coords, test_y[:embed_n].cpu().numpy(),
-                                               config.embed_method)
+                    embedding = EmbeddingFrame(previous_coords, test_y[:embed_n].numpy(), config.embed_method)
                     last_embed_block = step // config.embed_every
             yield StepRecord(
                 step=step, total_steps=total, epoch=epoch,
@@ -233,13 +191,15 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
 
 def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, num_classes: int,
              gallery_size: int = 0, keep_features: int = 0) -> tuple[Evaluation, np.ndarray]:
-    """One forward pass over the test subset: accuracy, confusion matrix, gallery, and the
-    hidden features of the first `keep_features` images (for the embedding)."""
+    """One forward pass over uint8 test images `x` (N, 28, 28) with labels `y`: accuracy, confusion
+    matrix, gallery, and the hidden features of the first `keep_features` images (for the embedding).
+    Images become floats a batch at a time, so a run holds no float copy of its test set."""
     model.eval()
+    device = next(model.parameters()).device
     logits, kept = [], []
     with torch.inference_mode():
         for start in range(0, len(x), EVAL_BATCH):
-            out, features = model(x[start:start + EVAL_BATCH])
+            out, features = model(as_float(x[start:start + EVAL_BATCH], device))
             logits.append(out)
             if start < keep_features:
                 kept.append(features[: keep_features - start].float().cpu())
@@ -262,17 +222,8 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, num_classes: in
 
 
 def whole_test_accuracy(model: nn.Module, data: ImageData) -> float:
-    """Accuracy on the whole test set. Training runs test a subset (the seed's first 2000 images)
+    """Accuracy on the whole test set. Training runs test a subset (the tutorial's first 2000 images)
     to stay cheap; this is the figure to quote once a run is over."""
-    device = next(model.parameters()).device
-    evaluation, _ = evaluate(model, as_float(data.test_x, device), data.test_y.to(device), len(data.classes))
+    evaluation, _ = evaluate(model, data.test_x, data.test_y, len(data.classes))
     return evaluation.accuracy
 
-
-def __getattr__(name: str):
-    """`from core.training import RegressionConfig, train_regressor` (DESIGN.md §2). They live in
-    core.regression, which imports this module, so they are looked up lazily, on first use."""
-    if name in ("RegressionConfig", "train_regressor"):
-        from core import regression
-        return getattr(regression, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -61,6 +61,21 @@ def app_env(monkeypatch, tmp_path):
 ROOT_APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
+def finish(at, page_key: str, timeout: float = 120):
+    """Wait for the page's run to end (training goes on off the page's thread), then draw the page
+    again, as a student watching it would see it."""
+    run = at.session_state[f"{page_key}.run"]
+    assert run.job.wait(timeout), f"{page_key} still training after {timeout} s"
+    at.run()
+    return run
+
+
+def train(at, page_key: str, timeout: float = 120):
+    """Press the page's Train and wait for the run to end; the run."""
+    at.button(key=f"{page_key}.btn.train").click().run()
+    return finish(at, page_key, timeout)
+
+
 def open_page(page: str | None = None, dataset: str = "digits", lang: str = "en", timeout: float = 120):
     """An AppTest of app.py switched to `page` (e.g. "app_pages/cnn.py"), run once."""
     from streamlit.testing.v1 import AppTest

@@ -1,6 +1,8 @@
 """AppTest: the home page and the CNN page, including a short training run."""
 
-from tests.conftest import open_page
+import dataclasses
+
+from tests.conftest import open_page, train
 
 
 def chart_titles(at):
@@ -34,7 +36,7 @@ def test_cnn_page_before_training_shows_data_and_network(app_env):
 
 def test_cnn_page_trains_and_draws_every_chart(app_env):
     at = open_page("app_pages/cnn.py")
-    at.button(key="cnn.btn.train").click().run()
+    train(at, "cnn")
     assert not at.exception
     titles = chart_titles(at)
     assert any(title.startswith("Training loss") for title in titles)
@@ -42,21 +44,21 @@ def test_cnn_page_trains_and_draws_every_chart(app_env):
     assert any("t-SNE" in title for title in titles)
     assert any(title.startswith("Confusion matrix") for title in titles)
     assert [s.value for s in at.success] == ["Training finished."]
-    session = at.session_state["cnn.session"]
-    assert len(session.run.history) == 12  # LIVELAB_MAX_STEPS
+    session = at.session_state["cnn.run"]
+    assert len(session.records) == 12  # LIVELAB_MAX_STEPS
     marks = gallery_marks(at)
     assert len(marks) == session.config.gallery_size
     assert marks == sorted(marks, reverse=True)  # mistakes (✗) first
-    assert marks.count(True) == sum(session.run.history[-1].evaluation.gallery_pred !=
-                                    session.extra["data"].test_y[session.run.history[-1].evaluation.gallery_index].numpy())
+    assert marks.count(True) == sum(session.records[-1].evaluation.gallery_pred !=
+                                    session.data.test_y[session.records[-1].evaluation.gallery_index].numpy())
     assert not at.button(key="cnn.btn.reset").disabled
 
 
 def test_reset_clears_the_run(app_env):
     at = open_page("app_pages/cnn.py")
-    at.button(key="cnn.btn.train").click().run()
+    train(at, "cnn")
     at.button(key="cnn.btn.reset").click().run()
-    assert not at.exception and "cnn.session" not in at.session_state
+    assert not at.exception and "cnn.run" not in at.session_state
     assert not any(title.startswith("Training loss") for title in chart_titles(at))
 
 
@@ -64,9 +66,9 @@ def test_changing_a_setting_then_training_uses_it(app_env):
     at = open_page("app_pages/cnn.py")
     at.select_slider(key="widget.cnn.lr").set_value(0.003)
     at.selectbox(key="widget.cnn.embed_method").set_value("pca")
-    at.button(key="cnn.btn.train").click().run()
+    train(at, "cnn")
     assert not at.exception
-    config = at.session_state["cnn.session"].config
+    config = at.session_state["cnn.run"].config
     assert config.lr == 0.003 and config.embed_method == "pca"
     assert any("PCA" in title for title in chart_titles(at))
 
@@ -75,7 +77,7 @@ def test_too_high_a_learning_rate_explains_itself(app_env, monkeypatch):
     monkeypatch.setenv("LIVELAB_MAX_STEPS", "60")
     at = open_page("app_pages/cnn.py")
     at.select_slider(key="widget.cnn.lr").set_value(1.0)
-    at.button(key="cnn.btn.train").click().run()
+    train(at, "cnn")
     assert not at.exception
     assert at.error and "learning rate" in at.error[0].value
 
@@ -91,16 +93,16 @@ def test_settings_survive_a_trip_to_another_page(app_env):
 def test_whole_test_set_button_appears_once_the_run_is_over_and_tests_every_image(app_env):
     at = open_page("app_pages/cnn.py")
     at.slider(key="widget.cnn.test_size").set_value(100).run()  # the live accuracy on 100 of the 360
-    at.button(key="cnn.btn.train").click().run()
+    train(at, "cnn")
     at.button(key="cnn.btn.whole_test").click().run()
     assert not at.exception
-    step, accuracy = at.session_state["cnn.session"].extra["whole_test"]
+    step, accuracy = dataclasses.astuple(at.session_state["cnn.run"].whole_test)
     (result,) = [s.value for s in at.success if "test images" in s.value]
     assert step == 12 and f"On all 360 test images the network at step 12 is right **{accuracy:.2%}**" in result
     assert "tests the first 100" in result
 
-    at.button(key="cnn.btn.train").click().run()  # a new run: the old figure no longer applies
-    assert "whole_test" not in at.session_state["cnn.session"].extra
+    train(at, "cnn")  # a new run: the old figure no longer applies
+    assert at.session_state["cnn.run"].whole_test is None
     assert not [s for s in at.success if "test images" in s.value]
     assert at.button(key="cnn.btn.whole_test").value is False  # offered again, for the new network
 
@@ -110,6 +112,6 @@ def test_a_diverged_run_offers_no_whole_test_set_figure(app_env, monkeypatch):
     at = open_page("app_pages/cnn.py")
     at.slider(key="widget.cnn.test_size").set_value(100)  # a subset, so a finished run would get the button
     at.select_slider(key="widget.cnn.lr").set_value(1.0)
-    at.button(key="cnn.btn.train").click().run()
+    train(at, "cnn")
     assert at.error and "learning rate" in at.error[0].value
     assert "cnn.btn.whole_test" not in [button.key for button in at.button]  # a diverged network's score means nothing

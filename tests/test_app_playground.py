@@ -7,11 +7,10 @@ import json
 
 from PIL import Image, ImageDraw
 
-from core.models import RNNClassifier
-from core.runner import BackgroundRun
-from core.training import ClassifierConfig, train_classifier
-from tests.conftest import open_page
-from ui.runs import TrainingSession
+from core.models import RNNClassifierSpec
+from core.run import classifier_run
+from core.training import ClassifierConfig
+from tests.conftest import finish, open_page, train
 
 PAGE = "app_pages/playground.py"
 CANVAS = "playground.canvas.0"  # the canvas's key before any Clear
@@ -49,7 +48,7 @@ def captions(at):
 def quick_train(at):
     at.button(key="playground.quick_train").click().run()
     assert not at.exception
-    assert len(at.session_state["cnn.session"].run.history) == 12  # LIVELAB_MAX_STEPS
+    assert len(finish(at, "cnn").records) == 12  # LIVELAB_MAX_STEPS
 
 
 def test_without_a_model_the_page_prompts_and_offers_a_quick_run(app_env):
@@ -64,7 +63,7 @@ def test_without_a_model_the_page_prompts_and_offers_a_quick_run(app_env):
 def test_quick_run_trains_a_cnn_that_the_cnn_page_shows(app_env):
     at = open_page(PAGE)
     quick_train(at)
-    assert at.session_state["cnn.session"].run.status == "finished"
+    assert at.session_state["cnn.run"].job.status == "finished"
     assert not any("No network has been trained" in info.value for info in at.info)
     at.switch_page("app_pages/cnn.py").run()
     assert not at.exception
@@ -87,7 +86,7 @@ def test_a_drawing_is_prepared_and_read_by_the_trained_cnn(app_env):
 
 def test_a_cnn_trained_on_the_cnn_page_reads_the_drawing(app_env):
     at = open_page("app_pages/cnn.py")
-    at.button(key="cnn.btn.train").click().run()
+    train(at, "cnn")
     at.switch_page(PAGE).run()
     draw_on_canvas(at, a_zero())
     assert not at.exception
@@ -137,13 +136,10 @@ def test_a_blank_photo_is_not_a_digit(app_env):
 
 
 def test_the_rnn_classifier_reads_the_drawing_row_by_row(app_env, tiny_digits):
-    model = RNNClassifier()
-    run = BackgroundRun(train_classifier(model, tiny_digits, ClassifierConfig(max_steps=3, embed_method="none")), 3)
-    run.start()
-    run.wait()
+    run = classifier_run(RNNClassifierSpec(), ClassifierConfig(max_steps=3, embed_method="none"), tiny_digits)
+    list(run.train())
     at = open_page(PAGE)
-    at.session_state["rnn_classifier.session"] = TrainingSession(run=run, config=None, model=model,
-                                                                 extra={"data": tiny_digits})
+    at.session_state["rnn_classifier.run"] = run
     draw_on_canvas(at, a_zero())
     assert not at.exception
     assert any(markdown.value.startswith("RNN classifier: **") for markdown in at.markdown)

@@ -3,7 +3,7 @@
 import json
 
 from core.training import whole_test_accuracy
-from tests.conftest import open_page, write_idx
+from tests.conftest import open_page, train, write_idx
 
 PAGE = "app_pages/rnn_classifier.py"
 
@@ -36,10 +36,10 @@ def test_page_renders_before_training(app_env):
 
 def test_short_training_run_draws_the_charts_and_the_reading_view(app_env):
     at = open_page(PAGE)
-    at.button(key="rnn_classifier.btn.train").click().run()
+    train(at, "rnn_classifier")
     assert not at.exception
     assert [s.value for s in at.success] == ["Training finished."]
-    assert len(at.session_state["rnn_classifier.session"].run.history) == 12  # LIVELAB_MAX_STEPS
+    assert len(at.session_state["rnn_classifier.run"].records) == 12  # LIVELAB_MAX_STEPS
     titles = chart_titles(at)
     for start in ("Training loss", "Test accuracy", "Last hidden layer, t-SNE", "Confusion matrix",
                   "Row 28 being read", "Class probabilities after each row", "Hidden state after each row"):
@@ -55,7 +55,7 @@ def test_short_training_run_draws_the_charts_and_the_reading_view(app_env):
 
 def test_next_misclassified_jumps_to_a_wrong_prediction(app_env):
     at = open_page(PAGE)
-    at.button(key="rnn_classifier.btn.train").click().run()
+    train(at, "rnn_classifier")
     at.button(key="rnn_classifier.reading.next").click().run()
     assert not at.exception
     index = at.number_input(key="rnn_classifier.reading.index").value
@@ -67,10 +67,10 @@ def test_next_misclassified_jumps_to_a_wrong_prediction(app_env):
 
 def test_short_comparison_run_trains_all_three_cells(app_env):
     at = open_page(PAGE)
-    at.button(key="rnn_classifier.compare.btn.train").click().run()
+    train(at, "rnn_classifier.compare")
     assert not at.exception
-    session = at.session_state["rnn_classifier.compare.session"]
-    cells = [tagged.cell for tagged in session.run.history]
+    session = at.session_state["rnn_classifier.compare.run"]
+    cells = [tagged.cell for tagged in session.records]
     assert len(cells) == 36 and cells[:3] == ["rnn", "lstm", "gru"]
     loss = chart(at, "Training loss (smoothed)")
     assert [trace["name"] for trace in loss["data"]] == ["RNN (plain)", "LSTM", "GRU"]
@@ -94,23 +94,23 @@ def test_page_in_chinese(app_env):
 
 def test_the_learning_rate_schedule_reaches_the_run(app_env):
     at = open_page(PAGE)
-    at.button(key="rnn_classifier.btn.train").click().run()
-    rates = [record.lr for record in at.session_state["rnn_classifier.session"].run.history]
+    train(at, "rnn_classifier")
+    rates = [record.lr for record in at.session_state["rnn_classifier.run"].records]
     assert rates[0] == 0.01 and rates == sorted(rates, reverse=True) and rates[-1] < rates[0]
 
     at.selectbox(key="widget.rnn_classifier.lr_schedule").set_value("constant").run()
-    at.button(key="rnn_classifier.btn.train").click().run()
+    train(at, "rnn_classifier")
     assert not at.exception
-    assert {record.lr for record in at.session_state["rnn_classifier.session"].run.history} == {0.01}
+    assert {record.lr for record in at.session_state["rnn_classifier.run"].records} == {0.01}
 
 
 def test_a_finished_run_can_be_tested_on_every_test_image(app_env):
     write_idx(app_env / "data", "MNIST", n_train=800, n_test=2100)  # more test images than the live 2000
     at = open_page(PAGE, dataset="mnist")
-    at.button(key="rnn_classifier.btn.train").click().run()
+    train(at, "rnn_classifier")
     at.button(key="rnn_classifier.btn.whole_test").click().run()
     assert not at.exception
-    session = at.session_state["rnn_classifier.session"]
-    step, accuracy = session.extra["whole_test"]
-    assert step == 12 and accuracy == whole_test_accuracy(session.model, session.extra["data"])
+    session = at.session_state["rnn_classifier.run"]
+    step, accuracy = session.whole_test.step, session.whole_test.accuracy
+    assert step == 12 and accuracy == whole_test_accuracy(session.model, session.data)
     assert any("On all 2,100 test images" in s.value and f"**{accuracy:.2%}**" in s.value for s in at.success)

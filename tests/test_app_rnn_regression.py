@@ -2,7 +2,7 @@
 
 import json
 
-from tests.conftest import open_page
+from tests.conftest import open_page, train
 
 PAGE = "app_pages/rnn_regression.py"
 
@@ -28,7 +28,7 @@ def test_page_shows_input_and_target_before_training(app_env):
 
 def test_training_draws_prediction_loss_hidden_state_and_free_run(app_env):
     at = open_page(PAGE)
-    at.button(key="rnn_regression.btn.train").click().run()
+    train(at, "rnn_regression")
     assert not at.exception
     titles = charts(at)
     live = titles["Prediction (blue) and target (red), window after window · step 12"]
@@ -37,23 +37,23 @@ def test_training_draws_prediction_loss_hidden_state_and_free_run(app_env):
     assert order.index(live["layout"]["title"]["text"]) < order.index("Training loss") < order.index(
         "Hidden units over time")  # the seed's animation on top, loss and hidden state below
     assert any(title.startswith("Free-running test on t from 12π to 16π") for title in titles)
-    session = at.session_state["rnn_regression.session"]
-    assert len(session.run.history) == 12  # LIVELAB_MAX_STEPS
+    session = at.session_state["rnn_regression.run"]
+    assert len(session.records) == 12  # LIVELAB_MAX_STEPS
     assert session.config.lr == 0.02 and session.config.hidden_mode == "carry"
     assert [s.value for s in at.success] == ["Training finished."]
 
 
 def test_comparison_trains_carry_and_reset_side_by_side(app_env):
     at = open_page(PAGE)
-    at.button(key="rnn_regression.compare.btn.train").click().run()
+    train(at, "rnn_regression.compare")
     assert not at.exception
     titles = charts(at)
     assert trace_names(titles["Loss per step: carry vs reset"]) == ["carry (detached)", "reset to zeros"]
     assert any(title.startswith("Carried state · last 10 steps' loss") for title in titles)
     assert any(title.startswith("Reset state · last 10 steps' loss") for title in titles)
-    history = at.session_state["rnn_regression.compare.session"].run.history
+    history = at.session_state["rnn_regression.compare.run"].records
     assert [r.mode for r in history].count("reset") == 12 and len(history) == 24
-    assert "rnn_regression.session" not in at.session_state  # the comparison is a run of its own
+    assert "rnn_regression.run" not in at.session_state  # the comparison is a run of its own
 
 
 def test_settings_reach_the_run(app_env):
@@ -61,17 +61,17 @@ def test_settings_reach_the_run(app_env):
     at.selectbox(key="widget.rnn_regression.cell").set_value("gru")
     at.selectbox(key="widget.rnn_regression.hidden_mode").set_value("reset")
     at.selectbox(key="widget.rnn_regression.target").set_value("half")
-    at.button(key="rnn_regression.btn.train").click().run()
+    train(at, "rnn_regression")
     assert not at.exception
-    session = at.session_state["rnn_regression.session"]
+    session = at.session_state["rnn_regression.run"]
     assert session.model.cell == "gru" and session.config.hidden_mode == "reset" and session.config.target == "half"
     at.button(key="rnn_regression.btn.reset").click().run()
-    assert not at.exception and "rnn_regression.session" not in at.session_state
+    assert not at.exception and "rnn_regression.run" not in at.session_state
 
 
 def test_chinese_page_has_every_text(app_env):
     at = open_page(PAGE, lang="zh")
-    at.button(key="rnn_regression.btn.train").click().run()
+    train(at, "rnn_regression")
     assert not at.exception
     texts = [*charts(at), *(e.value for e in at.markdown), *(e.value for e in at.caption), at.title[0].value]
     assert not [text for text in texts if "[rnn_regression." in text]

@@ -4,7 +4,7 @@ from urllib.parse import parse_qsl
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT_APP
+from tests.conftest import ROOT_APP, train
 
 
 def open_link(query: dict[str, str], page: str = "app_pages/cnn.py") -> AppTest:
@@ -56,7 +56,7 @@ def test_shared_link_round_trips_to_the_same_curves(app_env):
 
     second = open_link(query)
     for at in (first, second):
-        at.button(key="cnn.btn.train").click().run()
-    sessions = [at.session_state["cnn.session"] for at in (first, second)]
+        train(at, "cnn")
+    sessions = [at.session_state["cnn.run"] for at in (first, second)]
     assert sessions[0].config == sessions[1].config
-    assert [r.loss for r in sessions[0].run.history] == [r.loss for r in sessions[1].run.history]
+    assert [r.loss for r in sessions[0].records] == [r.loss for r in sessions[1].records]

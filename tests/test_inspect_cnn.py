@@ -3,9 +3,9 @@
 import numpy as np
 import torch
 
+from core.base import seeded
 from core.inspect_cnn import look_inside_cnn, probabilities, saliency
 from core.models import CNN, RNNClassifier
-from core.training import seeded
 
 
 def an_image() -> np.ndarray:

@@ -9,7 +9,8 @@ import pytest
 import torch
 
 from core import figures
-from core.models import RNNRegressor, count_parameters
+from core.base import TrainingDiverged, seeded
+from core.models import RegressorSpec, RNNRegressor, count_parameters
 from core.regression import (
     RegressionConfig,
     compare_modes,
@@ -22,7 +23,6 @@ from core.regression import (
     train_regressor,
     window,
 )
-from core.training import TrainingDiverged, seeded
 
 
 class Spy(RNNRegressor):
@@ -160,7 +160,7 @@ def test_same_seed_gives_the_same_curve():
 
 def test_comparison_trains_both_modes_on_identical_data():
     config = RegressionConfig(steps=8)
-    records, models = compare_modes(RNNRegressor, config)
+    records, models = compare_modes(RegressorSpec(), config)
     records = list(records)
     assert [r.mode for r in records[:4]] == ["carry", "reset", "carry", "reset"] and len(records) == 16
     carry, reset = records[::2], records[1::2]
@@ -197,12 +197,6 @@ def test_max_steps_caps_the_run_and_pacing_keeps_every_record():
     assert config.total_steps == 3
     records = list(paced(train_regressor(seeded(RNNRegressor, 0), config), 0.001))
     assert [r.step for r in records] == [1, 2, 3]
-
-
-def test_design_api_imports():
-    from core.training import RegressionConfig as Config
-    from core.training import train_regressor as train
-    assert Config is RegressionConfig and train is train_regressor
 
 
 def test_signal_and_heatmap_figures():

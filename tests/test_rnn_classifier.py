@@ -6,19 +6,21 @@ import numpy as np
 import pytest
 import torch
 
-from core.models import RNNClassifier
+from core import presets
+from core.base import seeded
+from core.models import RNNClassifier, RNNClassifierSpec, snapshot
+from core.presets import settings_of
 from core.rnn_analysis import (
     CELLS,
-    SEED_CONFIG,
+    TUTORIAL_CONFIG,
     cell_models,
     compare_cells,
     mistakes,
     next_mistake,
     read_rows,
-    snapshot,
     step_gradients,
 )
-from core.training import seeded, train_classifier
+from core.training import train_classifier
 
 
 @pytest.mark.parametrize("cell", CELLS)
@@ -68,15 +70,20 @@ def test_read_rows_matches_forward(tiny_digits):
 
 
 def test_a_short_run_lowers_the_loss(tiny_digits):
-    config = SEED_CONFIG.replace(epochs=7, embed_method="none", eval_every=1000, max_steps=60)
+    config = TUTORIAL_CONFIG.replace(epochs=7, embed_method="none", eval_every=1000, max_steps=60)
     losses = [r.loss for r in train_classifier(seeded(RNNClassifier, 0), tiny_digits, config)]
     assert len(losses) == 60
     assert np.mean(losses[-5:]) < 0.8 * np.mean(losses[:5])  # from chance (2.30) to about 1.65
 
 
-def test_seed_config_is_the_seeds():
-    assert (SEED_CONFIG.epochs, SEED_CONFIG.batch_size, SEED_CONFIG.lr, SEED_CONFIG.optimizer) == (1, 64, 0.01, "adam")
-    assert (SEED_CONFIG.eval_every, SEED_CONFIG.test_size) == (50, 2000)
+def test_the_page_starts_from_the_tutorials_settings_with_the_documented_changes():
+    tutorial = settings_of(RNNClassifierSpec(), TUTORIAL_CONFIG)
+    assert (tutorial["epochs"], tutorial["batch_size"], tutorial["lr"], tutorial["optimizer"]) == (1, 64, 0.01, "adam")
+    assert (tutorial["eval_every"], tutorial["test_size"], tutorial["hidden_size"], tutorial["cell"]) == (50, 2000, 64,
+                                                                                                        "lstm")
+    page = presets.RNN_CLASSIFIER.settings()
+    changed = {name for name in page if page[name] != tutorial[name]}
+    assert changed == {"lr_schedule", "embed_every", "embed_points"}  # what core/presets.py says, and no more
 
 
 def test_step_gradients_are_28_finite_values(tiny_digits):
@@ -93,20 +100,21 @@ def test_plain_rnn_gradients_vanish_towards_the_first_rows(tiny_digits):
 
 
 def test_comparison_interleaves_cells_on_the_same_batches(tiny_digits):
-    config = SEED_CONFIG.replace(embed_method="none", eval_every=2, test_size=50, max_steps=3)
-    models = cell_models(hidden_size=8, seed=3)
+    config = TUTORIAL_CONFIG.replace(embed_method="none", eval_every=2, test_size=50, max_steps=3)
+    models = cell_models(RNNClassifierSpec(hidden_size=8), seed=3)
     records = list(compare_cells(models, tiny_digits, config))
     assert [r.cell for r in records[:3]] == list(CELLS)
     assert len(records) == 9 and all(r.record.step == i // 3 + 1 for i, r in enumerate(records))
     assert all(r.record.accuracy is not None for r in records if r.record.step in (1, 2, 3))
     # Same seed, same batches: a fresh LSTM trained alone follows the LSTM in the comparison.
-    alone = train_classifier(cell_models(("lstm",), hidden_size=8, seed=3)["lstm"], tiny_digits, config)
+    lstm = cell_models(RNNClassifierSpec(hidden_size=8), seed=3, cells=("lstm",))["lstm"]
+    alone = train_classifier(lstm, tiny_digits, config)
     assert [r.loss for r in alone] == [r.record.loss for r in records if r.cell == "lstm"]
 
 
 def test_comparison_can_be_paused_and_resumed(tiny_digits):
-    config = SEED_CONFIG.replace(embed_method="none", eval_every=100, test_size=50, max_steps=2)
-    records = compare_cells(cell_models(hidden_size=8), tiny_digits, config)
+    config = TUTORIAL_CONFIG.replace(embed_method="none", eval_every=100, test_size=50, max_steps=2)
+    records = compare_cells(cell_models(RNNClassifierSpec(hidden_size=8), seed=1), tiny_digits, config)
     first = list(itertools.islice(records, 4))
     rest = list(records)
     assert len(first) + len(rest) == 6 and rest[-1].record.step == 2

@@ -1,12 +1,14 @@
-"""ui.runs pieces that need no page."""
+"""Following a run: the page is drawn and handed back at once while training goes on, several runs
+on one page are followed side by side, and the redraw period keeps drawing to its share."""
 
 import time
 
 import pytest
 
-from core.runner import FINISHED, BackgroundRun
-from ui import runs
+from tests.conftest import finish, open_page
 from ui.runs import DRAW_SHARE, REDRAW_SECONDS, pause_after_drawing
+
+SLOW = {"LIVELAB_MAX_STEPS": "100000"}  # runs that last far longer than a script run
 
 
 def test_quick_draws_keep_the_usual_redraw_period():
@@ -20,18 +22,35 @@ def test_slow_draws_stretch_the_period_so_drawing_keeps_to_its_share(draw_second
     assert draw_seconds / (draw_seconds + pause) == pytest.approx(DRAW_SHARE)
 
 
-def one_record_then_a_short_wait():
-    yield "record"
-    time.sleep(0.3)
+def test_the_page_is_handed_back_while_its_run_trains(app_env, monkeypatch):
+    for name, value in SLOW.items():
+        monkeypatch.setenv(name, value)
+    at = open_page("app_pages/cnn.py")
+    at.button(key="cnn.btn.train").click().run()
+    run = at.session_state["cnn.run"]
+    assert run.job.running  # the script ended; training did not
+    assert not at.exception and any("Step" in bar.proto.text for bar in at.get("progress"))
+    at.slider(key="widget.cnn.eval_every").set_value(30).run()  # a widget works mid-run
+    assert run.job.running and not at.exception
+    at.button(key="cnn.btn.stop").click().run()
+    assert run.job.status == "stopped" and not at.button(key="cnn.btn.continue").disabled
 
 
-def test_following_ends_as_soon_as_the_run_does_not_after_the_redraw_pause(monkeypatch):
-    monkeypatch.setattr(runs, "REDRAW_SECONDS", 10.0)  # the page would wait this long between redraws
-    session = runs.TrainingSession(run=BackgroundRun(one_record_then_a_short_wait(), total=1), config=None)
-    session.run.start()
-    drawn = []
-    started = time.perf_counter()
-    runs.follow(session, drawn.append)
-    assert time.perf_counter() - started < 5.0
-    assert session.run.status == FINISHED
-    assert drawn == [["record"]]
+def test_two_runs_on_one_page_train_and_are_followed_side_by_side(app_env, monkeypatch):
+    for name, value in SLOW.items():
+        monkeypatch.setenv(name, value)
+    at = open_page("app_pages/rnn_classifier.py")
+    at.button(key="rnn_classifier.btn.train").click().run()
+    at.button(key="rnn_classifier.compare.btn.train").click().run()
+    single, compare = at.session_state["rnn_classifier.run"], at.session_state["rnn_classifier.compare.run"]
+    assert single.job.running and compare.job.running  # pressing the second did not wait for the first
+    before = len(single.records), len(compare.records)
+    deadline = time.monotonic() + 60
+    while (len(single.records), len(compare.records)) <= before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(single.records) > before[0] and len(compare.records) > before[1]  # both advance
+    at.button(key="rnn_classifier.compare.btn.stop").click().run()
+    assert compare.job.status == "stopped" and single.job.running
+    at.button(key="rnn_classifier.btn.stop").click().run()
+    finish(at, "rnn_classifier")
+    assert not at.exception

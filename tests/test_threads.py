@@ -7,6 +7,7 @@ import torch
 
 from core import threads
 from core.runner import BackgroundRun
+from core.scheduler import Scheduler
 
 
 def in_thread(fn):
@@ -34,8 +35,7 @@ def test_training_leaves_one_core_unless_told_otherwise(cores, override, expecte
     assert threads.training_threads(cores, override) == expected
 
 
-def test_a_page_thread_keeps_one_thread_when_training_starts_elsewhere(monkeypatch):
-    monkeypatch.setattr(threads, "TRAINING_THREADS", 3)  # more than 1 on any machine
+def test_a_page_thread_keeps_one_thread_when_training_starts_elsewhere():
     page_ready, training_set = threading.Event(), threading.Event()
 
     def page():
@@ -47,7 +47,7 @@ def test_a_page_thread_keeps_one_thread_when_training_starts_elsewhere(monkeypat
 
     def training():
         page_ready.wait(10)
-        threads.use_for_training()
+        threads.use_for_training(3)  # more than 1 on any machine
         training_set.set()
         return torch.get_num_threads()
 
@@ -59,14 +59,13 @@ def test_a_page_thread_keeps_one_thread_when_training_starts_elsewhere(monkeypat
     assert page_thread["threads"] == 1
 
 
-def test_background_runs_train_with_the_training_count_after_a_page_asked_for_one(monkeypatch):
-    monkeypatch.setattr(threads, "TRAINING_THREADS", 3)
+def test_background_runs_train_with_the_training_count_after_a_page_asked_for_one():
     in_thread(threads.use_for_page)
 
     def records():
         yield torch.get_num_threads()
 
-    run = BackgroundRun(records(), total=1)
+    run = BackgroundRun(records(), total=1, scheduler=Scheduler(slots=1, threads=3))
     run.start()
     assert run.wait(10)
     assert run.history == [3]

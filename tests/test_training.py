@@ -5,12 +5,11 @@ import numpy as np
 import pytest
 import torch
 
+from core.base import TrainingDiverged, seeded
 from core.models import CNN
 from core.training import (
     ClassifierConfig,
-    TrainingDiverged,
     is_eval_step,
-    seeded,
     total_steps,
     train_classifier,
     whole_test_accuracy,

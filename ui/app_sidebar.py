@@ -1,18 +1,21 @@
-"""The app-wide sidebar settings (dataset, device, language) and the dataset cache.
+"""The app-wide sidebar settings (language, dataset, device) and the dataset each page trains on.
 
-Datasets are loaded once per server process and shared read-only by every session."""
+Nothing here imports torch: the home page draws before torch has finished loading in the
+background (ui/preload.py). Pages that train call `use_torch_here()` first."""
 
 from __future__ import annotations
 
 import os
-import threading
+from typing import TYPE_CHECKING
 
 import streamlit as st
-import torch
 
-from core.data import DATASETS, ImageData, load_images
-from core.training import pick_device, warm_up
+from core.catalog import DATASETS
+from ui import preload
 from ui.i18n import labeller, language_selector, t
+
+if TYPE_CHECKING:
+    from core.data import ImageData
 
 DATASET_KEY, DEVICE_KEY = "dataset", "device"
 MAX_STEPS_ENV = "LIVELAB_MAX_STEPS"  # caps every training run (tests, slow demo machines)
@@ -20,48 +23,62 @@ DOWNLOAD_ENV = "LIVELAB_DOWNLOAD"  # "0": never try the network (offline classro
 
 
 def draw() -> None:
-    warm_up_torch()
     language_selector()
     if DATASET_KEY not in st.session_state and st.query_params.get(DATASET_KEY) in DATASETS:
         st.session_state[DATASET_KEY] = st.query_params[DATASET_KEY]  # a shared link names its dataset
     st.sidebar.selectbox(t("common.dataset"), DATASETS, key=DATASET_KEY, format_func=labeller("common.datasets"))
-    auto = t("common.device_auto", device=pick_device().type)
-    st.sidebar.selectbox(t("common.device"), available_devices(), key=DEVICE_KEY,
+    devices, auto = _devices()
+    if st.session_state.get(DEVICE_KEY) not in devices:
+        st.session_state[DEVICE_KEY] = "auto"
+    st.sidebar.selectbox(t("common.device"), devices, key=DEVICE_KEY,
                          format_func=lambda name: auto if name == "auto" else name)
 
 
-@st.cache_resource(show_spinner=False)
-def warm_up_torch() -> threading.Thread:
-    """Once per server process, in the background: pay torch's first-step import cost before
-    any student presses Train."""
-    thread = threading.Thread(target=warm_up, name="livelab-warm-up", daemon=True)
-    thread.start()
-    return thread
+def start_preload() -> None:
+    """Warm torch and the default dataset up in the background (once per server process)."""
+    preload.start(download=_download())
 
 
-def available_devices() -> list[str]:
+def _devices() -> tuple[list[str], str]:
+    """The devices to offer and the label of "auto". Until torch has loaded only the CPU is known."""
+    if not preload.torch_ready():
+        return ["auto", "cpu"], t("common.device_auto", device="…")
+    import torch
+
+    from core.base import pick_device
+
     devices = ["auto", "cpu"]
     if torch.cuda.is_available():
         devices.append("cuda")
     if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
         devices.append("mps")
-    return devices
+    return devices, t("common.device_auto", device=pick_device().type)
+
+
+def use_torch_here() -> None:
+    """This script run does torch work: wait for the warm-up to import torch and the rest (see
+    ui/preload.py), and give this thread one torch thread, so that training keeps the cores
+    (core/threads.py)."""
+    start_preload()
+    preload.wait_for_imports()
+    from core import threads
+
+    threads.use_for_page()
 
 
 def device() -> str:
     return st.session_state.get(DEVICE_KEY, "auto")
 
 
-@st.cache_resource(show_spinner=False)
-def _load(name: str) -> ImageData:
-    return load_images(name, download=os.environ.get(DOWNLOAD_ENV, "1") != "0")
+def _download() -> bool:
+    return os.environ.get(DOWNLOAD_ENV, "1") != "0"
 
 
 def dataset() -> ImageData:
     """The dataset chosen in the sidebar; says so on screen when a fallback was used."""
     name = st.session_state.get(DATASET_KEY, DATASETS[0])
     with st.spinner(t("common.loading_dataset", name=t(f"common.datasets.{name}"))):
-        data = _load(name)
+        data = preload.dataset(name, _download())
     if data.note:
         st.warning(t("common.fallback", wanted=t(f"common.datasets.{name}"), reason=data.note), icon="⚠️")
     return data

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import io
 from collections.abc import Sequence
@@ -12,29 +13,33 @@ from html import escape
 import numpy as np
 import pandas as pd
 import streamlit as st
-import torch
 from PIL import Image
 
-from core import figures, history
+from core import figures, series
 from core.data import ImageData
-from core.models import count_parameters, layer_table
+from core.models import ModelSpec, count_parameters, layer_table
+from core.run import Run, WholeTest
 from core.runner import FINISHED, STOPPED
 from core.training import whole_test_accuracy
+from ui.charts import loss_chart
 from ui.i18n import t
+from ui.runs import Follower
 
 GALLERY_COLUMNS = 12
 RIGHT_COLOUR, WRONG_COLOUR = "#15803d", "#dc2626"
 
 
-def show_before_training(data: ImageData, model: torch.nn.Module) -> None:
-    """A sample training image with its label, and the network as a table of layers."""
+def show_before_training(data: ImageData, spec: ModelSpec, seed: int) -> None:
+    """A sample training image with its label, and the network (`spec` for this data, as the seed
+    draws it) as a table of layers."""
+    model = dataclasses.replace(spec, num_classes=len(data.classes)).build(seed)
     sample, table = st.columns([1, 3])
     with sample:
         st.markdown(f"**{t('charts.sample_title')}**")
         # A Plotly figure (not st.image): the browser loads Plotly now, so the first live chart is instant.
         st.plotly_chart(figures.image_figure(
             data.train_x[0].numpy(), title=t("charts.sample_caption", label=data.classes[int(data.train_y[0])]),
-            height=200))
+            height=200), key="before_training.sample")
         st.caption(t("charts.dataset_size", train=len(data.train_y), test=len(data.test_y)))
     with table:
         st.markdown(f"**{t('charts.architecture_title')}**")
@@ -49,73 +54,91 @@ def show_before_training(data: ImageData, model: torch.nn.Module) -> None:
 
 
 class ClassifierCharts:
-    """Placeholders laid out once; `draw(records)` refreshes only what changed."""
+    """A classifier run's charts, drawn by `follower()`: the loss and accuracy at every redraw; the
+    embedding, confusion matrix and gallery, which change only at an evaluation, less often. Each
+    chart is built once per evaluation."""
 
-    def __init__(self, data: ImageData):
-        self.data = data
-        left, right = st.columns(2)
-        self._loss, self._accuracy = left.empty(), right.empty()
-        left, right = st.columns(2)
-        self._embedding, self._confusion = left.empty(), right.empty()
-        st.markdown(f"**{t('charts.gallery_title')}**")
-        self._gallery = st.empty()
-        self._drawn_eval_step = self._drawn_embed_step = None
+    def __init__(self, data: ImageData, key: str):
+        self.data, self.key = data, key  # key: the charts' element keys (a page may show several runs)
+        self._built: dict[str, tuple[int, object]] = {}  # chart -> (the step it shows, its figure or html)
 
-    def draw(self, records: Sequence) -> None:
-        steps, raw, smoothed = history.loss_curve(records)
-        self._loss.plotly_chart(figures.loss_figure(
-            steps, raw, smoothed, title=t("charts.loss_title"), x_title=t("charts.step"),
-            y_title=t("charts.loss"), raw_name=t("charts.raw"), smoothed_name=t("charts.smoothed")))
+    def follower(self) -> Follower:
+        return Follower(self.draw_curves, self.draw_evaluation)
+
+    def draw_curves(self, records: Sequence) -> None:
+        left, right = st.columns(2)
+        loss_chart(records, y_title=t("charts.loss"), key=f"{self.key}.loss", place=left)
         evaluated = _last_with(records, "evaluation")
-        if evaluated is not None and evaluated.step != self._drawn_eval_step:
-            self._drawn_eval_step = evaluated.step
-            self._draw_evaluation(records, evaluated)
+        if evaluated is not None:
+            right.plotly_chart(self._once("accuracy", evaluated.step, lambda: self._accuracy_figure(records)),
+                               key=f"{self.key}.accuracy")
+
+    def draw_evaluation(self, records: Sequence) -> None:
+        left, right = st.columns(2)
         embedded = _last_with(records, "embedding")
-        if embedded is not None and embedded.step != self._drawn_embed_step:
-            self._drawn_embed_step = embedded.step
-            frame = embedded.embedding
-            self._embedding.plotly_chart(figures.embedding_figure(
-                frame.coords, frame.labels, self.data.classes,
-                title=t("charts.embedding_title", method=t(f"charts.method_{frame.method}"), step=embedded.step)))
+        if embedded is not None:
+            left.plotly_chart(self._once("embedding", embedded.step, lambda: self._embedding_figure(embedded)),
+                              key=f"{self.key}.embedding")
+        evaluated = _last_with(records, "evaluation")
+        if evaluated is None:
+            return
+        right.plotly_chart(self._once("confusion", evaluated.step, lambda: self._confusion_figure(evaluated)),
+                           key=f"{self.key}.confusion")
+        evaluation = evaluated.evaluation
+        gallery = self._once("gallery", evaluated.step, lambda: gallery_html(
+            self.data, evaluation.gallery_index, evaluation.gallery_pred, evaluation.gallery_conf))
+        if gallery:
+            st.markdown(f"**{t('charts.gallery_title')}**")
+            st.html(gallery)
 
-    def _draw_evaluation(self, records: Sequence, record) -> None:
-        steps, accuracy = history.accuracy_curve(records)
-        self._accuracy.plotly_chart(figures.curves_figure(
+    def _once(self, chart: str, step: int, build):
+        """The chart for `step`, built the first time it is asked for."""
+        if self._built.get(chart, (None,))[0] != step:
+            self._built[chart] = (step, build())
+        return self._built[chart][1]
+
+    def _accuracy_figure(self, records: Sequence):
+        steps, accuracy = series.accuracy_curve(records)
+        return figures.curves_figure(
             [(t("charts.accuracy"), steps, accuracy)], title=t("charts.accuracy_title", value=f"{accuracy[-1]:.1%}"),
-            x_title=t("charts.step"), y_title=t("charts.accuracy"), y_range=(0, 1), markers=True))
-        evaluation = record.evaluation
-        self._confusion.plotly_chart(figures.confusion_figure(
-            evaluation.confusion, self.data.classes, title=t("charts.confusion_title", step=record.step),
-            x_title=t("charts.predicted"), y_title=t("charts.true")))
-        with self._gallery.container():
-            show_gallery(self.data, evaluation.gallery_index, evaluation.gallery_pred, evaluation.gallery_conf)
+            x_title=t("charts.step"), y_title=t("charts.accuracy"), y_range=(0, 1), markers=True)
+
+    def _confusion_figure(self, record):
+        return figures.confusion_figure(
+            record.evaluation.confusion, self.data.classes, title=t("charts.confusion_title", step=record.step),
+            x_title=t("charts.predicted"), y_title=t("charts.true"))
+
+    def _embedding_figure(self, record):
+        frame = record.embedding
+        return figures.embedding_figure(
+            frame.coords, frame.labels, self.data.classes,
+            title=t("charts.embedding_title", method=t(f"charts.method_{frame.method}"), step=record.step))
 
 
-def whole_test_set(session, page: str) -> None:
+def whole_test_set(run: Run, page: str) -> None:
     """Once a run has stopped or finished: a button that tests its network on every test image. The
-    live accuracy tests a subset (the seed's first 2000 images) to stay cheap, and a subset can be
+    live accuracy tests a subset (the tutorial's first 2000 images) to stay cheap, and a subset can be
     easier or harder than the whole: this is the figure to quote. Not while training (the weights
     move) nor after a failed run (a diverged network's score means nothing)."""
-    data, run = session.extra["data"], session.run
-    total, step = len(data.test_y), len(run.history)
-    if run.status not in (STOPPED, FINISHED) or not step or session.config.test_size >= total:
+    data, job = run.data, run.job
+    total, step = len(data.test_y), len(job.history)
+    if job.status not in (STOPPED, FINISHED) or not step or run.config.test_size >= total:
         return
-    tested = session.extra.get("whole_test")  # (step, accuracy): a result holds for the network at that step
-    if (tested is None or tested[0] != step) and st.button(
-            t("charts.whole_test_button", n=f"{total:,}"), key=f"{page}.btn.whole_test"):
+    tested = run.whole_test if run.whole_test is not None and run.whole_test.step == step else None
+    if tested is None and st.button(t("charts.whole_test_button", n=f"{total:,}"), key=f"{page}.btn.whole_test"):
         with st.spinner(t("charts.whole_test_running", n=f"{total:,}")):
-            tested = session.extra["whole_test"] = (step, whole_test_accuracy(session.model, data))
-    if tested is not None and tested[0] == step:
-        st.success(t("charts.whole_test_result", n=f"{total:,}", step=step, accuracy=f"{tested[1]:.2%}",
-                     subset=session.config.test_size), icon="🎯")
+            tested = run.whole_test = WholeTest(step, whole_test_accuracy(run.model, data))
+    if tested is not None:
+        st.success(t("charts.whole_test_result", n=f"{total:,}", step=step, accuracy=f"{tested.accuracy:.2%}",
+                     subset=run.config.test_size), icon="🎯")
 
 
-def show_gallery(data: ImageData, index, predicted, confidence) -> None:
+def gallery_html(data: ImageData, index, predicted, confidence) -> str:
     """Test images with predicted and true class; wrong ones (listed first) in red, marked ✗.
     One HTML grid with the images inline: a page redraws it at every evaluation while training,
     and an st.image per picture cost three times as much, on the cores training needs."""
     if len(index) == 0:
-        return
+        return ""
     cells = []
     for j, pred, conf in zip(index, predicted, confidence, strict=True):
         true = int(data.test_y[j])
@@ -126,7 +149,7 @@ def show_gallery(data: ImageData, index, predicted, confidence) -> None:
         cells.append(f'<figure style="margin:0;text-align:center;font-size:0.75rem;line-height:1.2">'
                      f'<img src="{png_data_uri(data.test_x[j].numpy())}" alt="{escape(data.classes[true])}" '
                      f'style="width:100%;image-rendering:pixelated"><figcaption>{caption}</figcaption></figure>')
-    st.html(f'<div class="livelab-gallery" style="display:grid;gap:0.5rem;'
+    return (f'<div class="livelab-gallery" style="display:grid;gap:0.5rem;'
             f'grid-template-columns:repeat({GALLERY_COLUMNS},minmax(0,1fr))">{"".join(cells)}</div>')
 
 

@@ -20,12 +20,15 @@ from ui.i18n import has, labeller, t
 
 @dataclass(frozen=True)
 class Control:
-    name: str  # config field and query parameter
-    default: Any
+    """One sidebar setting. A training setting's default comes from the page's preset (PageSpec
+    binds it); a page's own setting (not the run's) states its default here."""
+
+    name: str  # setting name and query parameter
     low: float | None = None  # int / float sliders
     high: float | None = None
     step: float | None = None
     options: tuple = ()  # a select box (strings) or a select slider (numbers)
+    default: Any = None
 
     def parse(self, text: str) -> Any:
         """A query-parameter string -> a valid value, or ValueError."""

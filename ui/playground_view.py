@@ -8,17 +8,18 @@ import streamlit as st
 import torch
 
 from core import figures
-from core.data import DIGIT_CLASSES, ImageData
+from core.data import ImageData
 from core.inspect_cnn import CNNView, look_inside_cnn
-from core.models import CNN, RNNClassifier
+from core.models import CNN, RNNClassifier, snapshot
 from core.preprocess import MAX_PIXELS, MAX_UPLOAD_BYTES, ImageError, Stages, decode_upload, for_display
-from core.rnn_analysis import read_rows, snapshot
-from ui import app_sidebar, cnn_session, runs
+from core.rnn_analysis import read_rows
+from core.run import Run, classifier_run
+from ui import page_specs, runs
 from ui.controls import current
 from ui.i18n import t
 
 PAGE = "playground"
-CLASSIFIERS = {"cnn": CNN, "rnn_classifier": RNNClassifier}  # runs page key -> the model it trains
+CLASSIFIERS = {page_specs.CNN.key: CNN, page_specs.RNN_CLASSIFIER.key: RNNClassifier}  # page -> what it trains
 QUICK_STEPS = 200  # the quick CNN run: enough for a useful CNN in well under a minute
 CANVAS_SIZE = 280
 STAGE_PIXELS = 140  # small stages are enlarged to about this size, so that they show their pixels
@@ -60,33 +61,27 @@ def show_stages(stages: Stages) -> None:
         column.image(for_display(image, STAGE_PIXELS), width="stretch", caption=t(f"playground.{name}"), clamp=True)
 
 
-def trained_sessions() -> dict[str, runs.TrainingSession]:
+def trained_runs() -> dict[str, Run]:
     """The classifiers of this session that have done at least one training step."""
     found = {}
     for page, kind in CLASSIFIERS.items():
-        session = runs.get(page)
-        if session is not None and isinstance(session.model, kind) and session.run.history:
-            found[page] = session
+        run = runs.get(page)
+        if run is not None and isinstance(run.model, kind) and run.records:
+            found[page] = run
     return found
 
 
-def classes_of(session: runs.TrainingSession) -> tuple[str, ...]:
-    data = session.extra.get("data")
-    return data.classes if data is not None else DIGIT_CLASSES
-
-
-def show_prediction(page: str, session: runs.TrainingSession, probs: np.ndarray) -> None:
-    model, classes = t(f"playground.model_{page}"), classes_of(session)
+def show_prediction(page: str, run: Run, probs: np.ndarray) -> None:
+    model, classes = t(f"playground.model_{page}"), run.data.classes
     top = int(probs.argmax())
     st.markdown(t("playground.prediction", model=model, label=classes[top], conf=f"{probs[top]:.0%}"))
     st.plotly_chart(figures.probability_figure(
         probs, classes, title=t("playground.probabilities_title", model=model), x_title=t("playground.probability")),
         key=f"{PAGE}.probs.{page}")
-    if session.run.running:
-        st.caption(t("playground.still_training", model=model, step=len(session.run.history)))
-    data = session.extra.get("data")
-    if data is not None and data.name == "fashion-mnist":
-        st.caption(t("playground.other_dataset", model=model, dataset=t(f"common.datasets.{data.name}")))
+    if run.job.running:
+        st.caption(t("playground.still_training", model=model, step=len(run.records)))
+    if run.data.name == "fashion-mnist":
+        st.caption(t("playground.other_dataset", model=model, dataset=t(f"common.datasets.{run.data.name}")))
 
 
 def show_cnn_inside(view: CNNView, image: np.ndarray, label: str) -> None:
@@ -107,53 +102,54 @@ def show_cnn_inside(view: CNNView, image: np.ndarray, label: str) -> None:
         column.caption(t(f"playground.{name}_help"))
 
 
-def show_rnn_inside(session: runs.TrainingSession, rows: np.ndarray) -> None:
+def show_rnn_inside(run: Run, rows: np.ndarray) -> None:
     st.subheader(t("playground.rnn_inside"))
     model = t("playground.model_rnn_classifier")
     st.plotly_chart(figures.row_heatmap_figure(
         rows, title=t("playground.rnn_rows", model=model), x_title=t("playground.class"),
-        y_title=t("playground.row"), x_labels=classes_of(session)), key=f"{PAGE}.rnn_rows")
+        y_title=t("playground.row"), x_labels=run.data.classes), key=f"{PAGE}.rnn_rows")
     st.caption(t("playground.rnn_rows_help"))
 
 
 def offer_quick_run(data: ImageData) -> None:
-    """No classifier trained yet: say so, and offer a short CNN run on the current dataset."""
-    cnn = runs.get(cnn_session.PAGE)
-    if cnn is not None and cnn.run.running:
+    """No classifier trained yet: say so, and offer a short CNN run on the current dataset, with the
+    CNN page's settings (so the CNN page shows it, and Continue / Reset work on it there)."""
+    cnn = page_specs.CNN
+    quick = runs.get(cnn.key)
+    if quick is not None and quick.job.running:
         st.info(t("playground.quick_training"), icon="⏳")
         return
-    steps = min(QUICK_STEPS, app_sidebar.max_steps() or QUICK_STEPS)
-    st.info(t("playground.no_model", steps=steps, dataset=t(f"common.datasets.{data.name}")), icon="🧠")
-    if st.button(t("playground.quick_train", steps=steps), type="primary", key=f"{PAGE}.quick_train"):
-        settings = current(cnn_session.PAGE, cnn_session.CONTROLS)
-        config = cnn_session.make_config(settings, max_steps=steps, device=app_sidebar.device())
-        runs.begin(cnn_session.PAGE, lambda: cnn_session.new_session(settings, data, config))
+    spec, config = cnn.split(current(cnn.key, cnn.controls))
+    config = config.replace(max_steps=min(QUICK_STEPS, config.max_steps or QUICK_STEPS))
+    st.info(t("playground.no_model", steps=config.max_steps, dataset=t(f"common.datasets.{data.name}")), icon="🧠")
+    if st.button(t("playground.quick_train", steps=config.max_steps), type="primary", key=f"{PAGE}.quick_train"):
+        runs.begin(cnn.key, lambda: classifier_run(spec, config, data, current(cnn.key, cnn.controls)))
         st.info(t("playground.quick_training"), icon="⏳")
 
 
-def show_predictions(sessions: dict[str, runs.TrainingSession], x: np.ndarray) -> None:
+def show_predictions(trained: dict[str, Run], x: np.ndarray) -> None:
     """Every trained classifier's reading of `x` (28, 28) side by side, then inside each."""
     cnn_view = rnn_rows = None
     st.subheader(t("playground.predictions_title"))
-    for column, (page, session) in zip(st.columns(len(sessions)), sessions.items(), strict=True):
+    for column, (page, run) in zip(st.columns(len(trained)), trained.items(), strict=True):
         with column:
-            if page == "cnn":
-                cnn_view = look_inside_cnn(snapshot(session.model), x)
-                show_prediction(page, session, cnn_view.probabilities)
+            if isinstance(run.model, CNN):
+                cnn_view = look_inside_cnn(snapshot(run.model), x)
+                show_prediction(page, run, cnn_view.probabilities)
             else:
-                rnn_rows = read_rows(snapshot(session.model), torch.from_numpy((x * 255).round().astype(np.uint8)))
-                show_prediction(page, session, rnn_rows.probabilities[-1])
+                rnn_rows = read_rows(snapshot(run.model), torch.from_numpy((x * 255).round().astype(np.uint8)))
+                show_prediction(page, run, rnn_rows.probabilities[-1])
     if cnn_view is not None:
-        label = classes_of(sessions["cnn"])[int(cnn_view.probabilities.argmax())]
+        label = trained[page_specs.CNN.key].data.classes[int(cnn_view.probabilities.argmax())]
         show_cnn_inside(cnn_view, x, label)
     if rnn_rows is not None:
-        show_rnn_inside(sessions["rnn_classifier"], rnn_rows.probabilities)
+        show_rnn_inside(trained[page_specs.RNN_CLASSIFIER.key], rnn_rows.probabilities)
 
 
 def follow_training() -> None:
     """A network still training: show its progress, and redraw the page when it ends."""
     for page in CLASSIFIERS:
-        session = runs.get(page)
-        if session is not None and session.run.running:
-            runs.follow(session, lambda records: None)
+        run = runs.get(page)
+        if run is not None and run.job.running:
+            runs.follow(run, runs.Follower(lambda records: None))
             break

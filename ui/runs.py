@@ -1,131 +1,156 @@
-"""Train / Stop / Continue / Reset for any page, with a live progress bar.
+"""Train / Stop / Continue / Reset for any page, and following a run live.
 
-A page's training session (model, config, background run) lives in st.session_state, so
-a Stop click, a page switch or a rerun never loses a step. Training itself runs on a
-worker thread (core.runner); the page only follows it, redrawing a few times a second.
+A page's run (core.run.Run) lives in st.session_state, so a Stop click, a page switch or a rerun
+never loses a step. Training happens off the page's thread; the page follows it with fragments
+that redraw a few times a second (st.fragment(run_every=...)), so every widget stays responsive and
+several runs on one page update independently.
 """
 
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import streamlit as st
 
-from core.runner import FAILED, FINISHED, STOPPED, BackgroundRun
-from core.training import TrainingDiverged
+from core import threads
+from core.base import TrainingDiverged
+from core.owner import Owner
+from core.run import Run
+from core.runner import FAILED, FINISHED, STOPPED
 from ui.i18n import t
 
-REDRAW_SECONDS = 0.3  # the charts' refresh period while training...
+REDRAW_SECONDS = 0.3  # the live charts' refresh period while training...
 DRAW_SHARE = 0.2  # ...made longer when drawing would take more of the time: it shares the cores with training
-FIRST_POLL_SECONDS = 0.05  # until the first record: the first loss point should appear at once
-
-
-@dataclass
-class TrainingSession:
-    run: BackgroundRun
-    config: Any
-    model: Any = None
-    samples_per_step: int = 1
-    extra: dict = field(default_factory=dict)  # page-specific things that belong to this run
+SLOW_REDRAW_SECONDS = 1.5  # charts that change only at an evaluation (accuracy, embedding, confusion, gallery)
+_draw_seconds: weakref.WeakKeyDictionary[Run, float] = weakref.WeakKeyDictionary()  # each run's last redraw
+OWNER_KEY = "runs.owner"
+LEAVE_MARGIN_S = 5  # released this long after Streamlit would no longer let the session reconnect
 
 
 def _key(page: str) -> str:
-    return f"{page}.session"
+    return f"{page}.run"
 
 
-def get(page: str) -> TrainingSession | None:
+def get(page: str) -> Run | None:
     return st.session_state.get(_key(page))
 
 
 def reset(page: str) -> None:
-    session = st.session_state.pop(_key(page), None)
-    if session is not None:
-        session.run.stop()
+    run = st.session_state.pop(_key(page), None)
+    if run is not None:
+        run.stop()
 
 
-def begin(page: str, start: Callable[[], TrainingSession]) -> TrainingSession:
-    """Replace the page's session with a fresh one built by `start`, and start training it."""
+def begin(page: str, start: Callable[[], Run]) -> Run:
+    """Replace the page's run with a fresh one built by `start`, and start training it."""
     reset(page)
-    session = start()
-    st.session_state[_key(page)] = session
-    session.run.start()
-    return session
+    run = start()
+    st.session_state[_key(page)] = run
+    _owner().adopt(run)
+    run.start()
+    return run
 
 
-def buttons(page: str, start: Callable[[], TrainingSession]) -> TrainingSession | None:
-    """The four buttons; `start` builds a fresh session from the current settings.
+def _owner() -> Owner:
+    """This session's Owner, which pauses its runs when the session ends (core/owner.py)."""
+    return _session_owner()
+
+
+def _leave(owner: Owner) -> None:
+    owner.leave(grace_s=st.get_option("server.disconnectedSessionTTL") + LEAVE_MARGIN_S)
+
+
+@st.cache_resource(scope="session", on_release=_leave, show_spinner=False)
+def _session_owner() -> Owner:
+    """Made at a session's first script run and again when it reconnects after a disconnect (the
+    session cache is cleared then, which calls _leave): the same Owner comes back, with its runs."""
+    owner = st.session_state.setdefault(OWNER_KEY, Owner())
+    owner.come_back()
+    for value in list(st.session_state.values()):
+        if isinstance(value, Run):
+            owner.adopt(value)
+    return owner
+
+
+def buttons(page: str, start: Callable[[], Run]) -> Run | None:
+    """The four buttons; `start` builds a fresh run from the current settings.
 
     Clicks are handled before the buttons are drawn, so that they are drawn in the state the
     click leads to (Stop enabled as soon as Train is pressed)."""
+    _owner()  # from now on, this session's runs pause when it ends
     keys = {name: f"{page}.btn.{name}" for name in ("train", "stop", "continue", "reset")}
     clicked = {name: bool(st.session_state.get(key)) for name, key in keys.items()}
-    session = get(page)
+    run = get(page)
     if clicked["train"]:
-        session = begin(page, start)
-    elif session is not None and clicked["stop"]:
-        session.run.stop()
-    elif session is not None and clicked["continue"]:
-        session.run.start()
+        run = begin(page, start)
+    elif run is not None and clicked["stop"]:
+        run.stop()
+    elif run is not None and clicked["continue"]:
+        run.start()
     elif clicked["reset"]:
         reset(page)
-        session = None
+        run = None
 
-    running = session is not None and session.run.running
-    resumable = session is not None and not running and session.run.status == STOPPED
-    columns = st.columns(4)
-    states = {"train": running, "stop": not running, "continue": not resumable, "reset": session is None}
-    for column, (name, disabled) in zip(columns, states.items(), strict=True):
+    running = run is not None and run.job.running
+    resumable = run is not None and not running and run.job.status == STOPPED
+    states = {"train": running, "stop": not running, "continue": not resumable, "reset": run is None}
+    for column, (name, disabled) in zip(st.columns(4), states.items(), strict=True):
         column.button(t(f"common.{name}"), type="primary" if name == "train" else "secondary",
                       disabled=disabled, key=keys[name], width="stretch")
-    return session
+    return run
 
 
-def panel(page: str, start: Callable[[], TrainingSession], settings: dict, data: Any = None,
-          hint_key: str = "common.press_train") -> TrainingSession | None:
+def panel(page: str, start: Callable[[], Run], settings: dict, data=None,
+          hint_key: str = "common.press_train") -> Run | None:
     """The buttons and what goes under them: a hint before the first run, and a note when the
     sidebar no longer matches the run's settings (or dataset)."""
-    session = buttons(page, start)
-    if session is None:
+    run = buttons(page, start)
+    if run is None:
         st.info(t(hint_key))
-    elif session.extra.get("settings") != settings or (data is not None and session.extra.get("data") is not data):
+    elif dict(run.settings) != settings or (data is not None and run.data is not data):
         st.caption(t("common.settings_changed"))
-    return session
+    return run
 
 
-def follow_all(followers: Sequence[tuple[Any, TrainingSession, Callable[[Sequence], None]]]) -> None:
-    """Follow several runs of one page, each (container, session, draw). A finished run is drawn
-    at once; a running one keeps the script busy until it ends, so running ones go last."""
-    for container, session, draw in sorted(followers, key=lambda follower: follower[1].run.running):
-        with container:
-            follow(session, draw)
+@dataclass(frozen=True)
+class Follower:
+    """How a page draws one run: `draw(records)` every REDRAW_SECONDS while it trains, and
+    `draw_slow(records)`, if given, below it every SLOW_REDRAW_SECONDS (charts that change only at
+    an evaluation). Each runs in a fragment of its own and draws its elements afresh each time."""
+
+    draw: Callable[[Sequence], None]
+    draw_slow: Callable[[Sequence], None] | None = None
 
 
-def follow(session: TrainingSession, draw: Callable[[Sequence], None]) -> None:
-    """Draw the session's history, and keep redrawing while its run is training."""
-    bar = st.empty()
-    run = session.run
-    was_running = run.running
-    drawn, pause = -1, FIRST_POLL_SECONDS
-    while True:
-        alive = run.running
-        count = len(run.history)
-        if count != drawn:
-            started = time.perf_counter()
-            records = run.history[:count]
-            _progress(bar, run, session.samples_per_step)
-            if records:
-                draw(records)
-                pause = pause_after_drawing(time.perf_counter() - started)
-            drawn = count
-        if not alive:
-            break
-        run.wait(pause)  # the pause, cut short when the run ends: its final charts and buttons come at once
-    _status(run)
-    if was_running:
-        st.rerun()  # refresh the buttons now that the run has ended
+def follow(run: Run, follower: Follower) -> None:
+    """Draw the run's progress and records now and, while it trains, again and again in fragments
+    of their own. When the run ends the whole page reruns, so its buttons and status follow."""
+    training = run.job.running
+
+    def live() -> None:
+        threads.use_for_page()  # a fragment's rerun runs on a thread of its own
+        started = time.perf_counter()
+        _progress(run)
+        records = run.records[:len(run.records)]
+        if records:
+            follower.draw(records)
+        _draw_seconds[run] = time.perf_counter() - started
+        if training and not run.job.running:
+            st.rerun()  # it has just ended: redraw the page with its final state and buttons
+
+    def slow() -> None:
+        records = run.records[:len(run.records)]
+        if records:
+            follower.draw_slow(records)
+
+    st.fragment(live, run_every=_period(run) if training else None)()
+    if follower.draw_slow is not None:
+        st.fragment(slow, run_every=max(SLOW_REDRAW_SECONDS, _period(run)) if training else None)()
+    if not training:
+        _status(run)
 
 
 def pause_after_drawing(seconds: float) -> float:
@@ -134,28 +159,45 @@ def pause_after_drawing(seconds: float) -> float:
     return max(REDRAW_SECONDS, seconds * (1 / DRAW_SHARE - 1))
 
 
-def _progress(bar, run: BackgroundRun, samples_per_step: int) -> None:
-    progress = run.progress()
-    if progress.seconds_left is None:
+def _period(run: Run) -> float:
+    """The live fragment's period, from how long its last redraw took."""
+    return pause_after_drawing(_draw_seconds.get(run, 0.0))
+
+
+def _progress(run: Run) -> None:
+    """The progress bar: steps done, speed and time left; while the run waits for its turn, its
+    place in line; while more runs train than the server has slots, that they take turns."""
+    progress, place = run.job.progress(), run.job.place()
+    if place is not None and not progress.done:
+        text = t("common.waiting", ahead=_ahead(place.ahead), left=_duration(place.seconds))
+    elif progress.seconds_left is None:
         text = t("common.progress_start", done=progress.done, total=progress.total)
     else:
         text = t("common.progress", done=progress.done, total=progress.total,
-                 rate=f"{progress.per_second * samples_per_step:,.0f}",
+                 rate=f"{progress.per_second * run.samples_per_step:,.0f}",
                  left=_duration(progress.seconds_left))
-    bar.progress(progress.fraction, text=text)
+    scheduler = run.job.scheduler
+    if run.job.running and scheduler.load() > scheduler.slots:
+        text += t("common.sharing", n=scheduler.load(), slots=scheduler.slots)
+    st.progress(progress.fraction, text=text)
+
+
+def _ahead(n: int) -> str:
+    return t("common.ahead_none") if n == 0 else t("common.ahead_one") if n == 1 else t("common.ahead_many", n=n)
 
 
 def _duration(seconds: float) -> str:
-    seconds = int(round(seconds))
+    seconds = max(1, int(round(seconds)))
     return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else t("common.seconds", n=seconds)
 
 
-def _status(run: BackgroundRun) -> None:
-    if run.status == FINISHED:
+def _status(run: Run) -> None:
+    status, error = run.job.status, run.job.error
+    if status == FINISHED:
         st.success(t("common.finished"), icon="✅")
-    elif run.status == STOPPED:
+    elif status == STOPPED:
         st.info(t("common.stopped"), icon="⏸️")
-    elif run.status == FAILED and isinstance(run.error, TrainingDiverged):
-        st.error(t("common.diverged", step=run.error.step, lr=run.error.lr), icon="💥")
-    elif run.status == FAILED:
-        st.error(t("common.failed", error=f"{type(run.error).__name__}: {run.error}"), icon="⚠️")
+    elif status == FAILED and isinstance(error, TrainingDiverged):
+        st.error(t("common.diverged", step=error.step, lr=error.lr), icon="💥")
+    elif status == FAILED:
+        st.error(t("common.failed", error=f"{type(error).__name__}: {error}"), icon="⚠️")

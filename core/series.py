@@ -1,5 +1,5 @@
-"""Turn a run's records into the series its charts draw. History is kept in full;
-what is drawn is downsampled so a long run never sends a huge figure to the browser."""
+"""Chart series from a run's records: loss and accuracy curves, smoothing and downsampling. A run
+keeps every record; what is drawn is downsampled so a long run never sends a huge figure."""
 
 from __future__ import annotations
 

@@ -1,0 +1,58 @@
+"""The runs of one browser session, so that they stop when the student leaves.
+
+When a session ends (tab closed, laptop shut, network gone) its runs pause at once: nothing trains
+for a student who is not there. The web framework keeps a session for a grace period in case the
+student comes back (a network blip, a reload); then the runs are still there, paused, and Continue
+goes on. Once the grace period is over the runs' memory is released, whether or not the framework
+has dropped the session yet.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from typing import Protocol
+
+
+class Releasable(Protocol):
+    def pause(self) -> None: ...
+    def release(self) -> None: ...
+
+
+class Owner:
+    def __init__(self):
+        self._runs: weakref.WeakSet[Releasable] = weakref.WeakSet()  # a run dropped by its page may go
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+
+    def adopt(self, run: Releasable) -> None:
+        with self._lock:
+            self._runs.add(run)
+
+    def leave(self, grace_s: float) -> None:
+        """The session has gone: pause every run now, and release them after `grace_s` seconds
+        unless the session comes back first."""
+        with self._lock:
+            runs = list(self._runs)
+            self._cancel_release()
+            self._timer = threading.Timer(grace_s, self._release)
+            self._timer.daemon = True
+            self._timer.start()
+        for run in runs:
+            run.pause()
+
+    def come_back(self) -> None:
+        """The session is back within the grace period: keep its runs (paused: Continue goes on)."""
+        with self._lock:
+            self._cancel_release()
+
+    def _cancel_release(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _release(self) -> None:
+        with self._lock:
+            runs, self._timer = list(self._runs), None
+        for run in runs:
+            run.release()

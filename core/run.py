@@ -1,0 +1,128 @@
+"""A training run as one object: the network(s) it trains, built from a spec and the config's seed,
+the data, the settings it came from, every record so far, and what was measured after it.
+
+The builders below are the one way a page, a benchmark or a notebook makes a run, so that a config
+always means the same run, weights included:
+
+    run = classifier_run(CNNSpec(), ClassifierConfig(seed=1, max_steps=200), data)
+    for record in run.train():          # in this thread; a page calls run.start() instead
+        print(record.step, record.loss)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from torch import nn
+
+from core.data import ImageData
+from core.models import ModelSpec, RegressorSpec, RNNClassifierSpec
+from core.presets import TrainingConfig, settings_of
+from core.regression import RegressionConfig, compare_modes, paced, train_regressor
+from core.rnn_analysis import CELLS, cell_models, compare_cells
+from core.runner import BackgroundRun
+from core.training import ClassifierConfig, total_steps, train_classifier
+
+CLASSIFIER, CELL_COMPARISON, REGRESSION, MODE_COMPARISON = "classifier", "cells", "regression", "modes"
+
+
+@dataclass(frozen=True)
+class WholeTest:
+    """The network's accuracy on every test image, measured once the run had done `step` steps."""
+
+    step: int
+    accuracy: float
+
+
+@dataclass(eq=False)
+class Run:
+    kind: str  # CLASSIFIER, CELL_COMPARISON, REGRESSION or MODE_COMPARISON
+    spec: ModelSpec  # the network's shape (a comparison's cells or modes vary it)
+    config: TrainingConfig
+    models: dict[str, nn.Module]  # one ("model") or, in a comparison, one per cell or hidden-state mode
+    job: BackgroundRun  # advances the records, keeps them, knows the status
+    settings: Mapping[str, Any]  # what the page's sidebar said: spec, config and page-only settings
+    data: ImageData | None = None  # what a classifier trains and tests on
+    whole_test: WholeTest | None = None  # measured when a student asks; it holds for the step it names
+
+    @property
+    def model(self) -> nn.Module:
+        """The network of a single run (a comparison's first)."""
+        return next(iter(self.models.values()))
+
+    @property
+    def records(self) -> list:
+        return self.job.history
+
+    @property
+    def samples_per_step(self) -> int:
+        return self.config.batch_size if isinstance(self.config, ClassifierConfig) else self.config.time_steps
+
+    def start(self) -> None:
+        """Train in the background (or go on after a stop)."""
+        self.job.start()
+
+    def stop(self) -> None:
+        self.job.stop()
+
+    def pause(self) -> None:
+        """Stop without waiting for the step in progress (a student left; nobody waits)."""
+        self.job.stop(wait=False)
+
+    def release(self) -> None:
+        """Give back everything the run holds (its session is gone for good): the generator with its
+        optimizer, the networks, the records."""
+        self.job.release()
+        self.models.clear()
+        self.data = None
+
+    def train(self) -> Iterator[Any]:
+        """Train in the calling thread, yielding each new record (for notebooks and scripts)."""
+        while self.job.step():
+            yield self.job.history[-1]
+        if self.job.error is not None:
+            raise self.job.error
+
+
+def classifier_run(spec: ModelSpec, config: ClassifierConfig, data: ImageData,
+                   settings: Mapping[str, Any] | None = None) -> Run:
+    """A CNN or an RNN classifier of `spec`, its weights drawn from config.seed, trained on `data`."""
+    spec = dataclasses.replace(spec, num_classes=len(data.classes))
+    model = spec.build(config.seed)
+    job = BackgroundRun(train_classifier(model, data, config), total_steps(len(data.train_y), config))
+    return Run(CLASSIFIER, spec, config, {"model": model}, job, _settings(spec, config, settings), data)
+
+
+def cell_comparison_run(spec: RNNClassifierSpec, config: ClassifierConfig, data: ImageData,
+                        settings: Mapping[str, Any] | None = None) -> Run:
+    """RNN, LSTM and GRU of `spec`'s size, same seed and batches, one step of each in turn. Without
+    embedding or gallery: the comparison draws curves only."""
+    spec = dataclasses.replace(spec, num_classes=len(data.classes))
+    quiet = config.replace(embed_method="none", gallery_size=0)
+    models = cell_models(spec, quiet.seed, CELLS)
+    job = BackgroundRun(compare_cells(models, data, quiet), len(models) * total_steps(len(data.train_y), quiet))
+    return Run(CELL_COMPARISON, spec, quiet, dict(models), job, _settings(spec, config, settings), data)
+
+
+def regression_run(spec: RegressorSpec, config: RegressionConfig, settings: Mapping[str, Any] | None = None,
+                   pause: float = 0.0) -> Run:
+    """The regressor of `spec`, its weights drawn from config.seed; `pause` seconds before each step
+    so the eye can follow."""
+    model = spec.build(config.seed)
+    job = BackgroundRun(paced(train_regressor(model, config), pause), config.total_steps)
+    return Run(REGRESSION, spec, config, {"model": model}, job, _settings(spec, config, settings))
+
+
+def mode_comparison_run(spec: RegressorSpec, config: RegressionConfig, settings: Mapping[str, Any] | None = None,
+                        pause: float = 0.0) -> Run:
+    """Two identical regressors, one carrying its hidden state and one resetting it, in turn."""
+    records, models = compare_modes(spec, config)
+    job = BackgroundRun(paced(records, pause / 2), 2 * config.total_steps)
+    return Run(MODE_COMPARISON, spec, config, dict(models), job, _settings(spec, config, settings))
+
+
+def _settings(spec: ModelSpec, config: TrainingConfig, settings: Mapping[str, Any] | None) -> dict[str, Any]:
+    return dict(settings) if settings is not None else settings_of(spec, config)

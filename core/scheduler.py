@@ -1,0 +1,188 @@
+"""Which runs train, server-wide: a few training slots shared fairly by every run on the server.
+
+A class of 30 students pressing Train at once on a 2-core server must not start 30 training threads:
+they would fight for the cores and for Python's lock, every run would crawl, and each thread would
+keep memory of its own. Instead a fixed pool of `slots` worker threads advances the runs in turns:
+each worker takes the run that has waited longest, advances it for a quantum of time (a step at a
+time: the generators stop and resume anywhere), and puts it back at the end of the line. So every
+run progresses at the same pace, a long run cannot starve a short one, and a student waits at most
+a few quanta for each turn. The workers also share out torch's threads: a run alone on the server
+gets all of them, several get one each.
+
+    scheduler = Scheduler(slots=2, threads=2)
+    scheduler.submit(job)       # job: step() -> bool; see core.runner.BackgroundRun
+    scheduler.place(job)        # where it stands in line, while it waits for a turn
+
+Settings: LIVELAB_TRAINING_SLOTS (runs advanced at once) and LIVELAB_TRAINING_THREADS (torch
+threads shared among them); README, "A class on one link".
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Protocol
+
+from core import threads
+
+SLOTS_ENV = "LIVELAB_TRAINING_SLOTS"
+MAX_DEFAULT_SLOTS = 4  # more workers than this only fight over Python's lock (each step has Python work)
+QUANTUM_S = 0.5  # a run's turn; a step in progress always finishes first
+
+log = logging.getLogger(__name__)
+
+
+class Job(Protocol):
+    def step(self) -> bool:
+        """Advance by one record; False once there is nothing more to do."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a waiting run stands: runs ahead of it in line, and about how long until its turn."""
+
+    ahead: int
+    seconds: float
+
+
+def slots_from(cores: int, override: str | None) -> int:
+    """The number of runs advanced at once: the environment's value when it is a positive whole
+    number; otherwise (logged when it was set) one per core, at most MAX_DEFAULT_SLOTS."""
+    default = max(1, min(cores, MAX_DEFAULT_SLOTS))
+    if override is None or override.strip() == "":
+        return default
+    text = override.strip()
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    log.warning("%s=%r is not a positive whole number; using %d training slots", SLOTS_ENV, override, default)
+    return default
+
+
+class Scheduler:
+    def __init__(self, slots: int, threads: int, quantum_s: float = QUANTUM_S):
+        if slots < 1 or threads < 1:
+            raise ValueError(f"need at least one slot and one thread, got slots={slots}, threads={threads}")
+        self.slots, self.threads, self.quantum_s = slots, threads, quantum_s
+        self._changed = threading.Condition()
+        self._line: deque[Job] = deque()  # runs waiting for a turn, longest waiting first
+        self._stepping: set[Job] = set()  # runs a worker is advancing now
+        self._unwanted: set[Job] = set()  # withdrawn while a worker advanced them: not to be put back
+        self._workers: list[threading.Thread] = []
+
+    # --- what runs call ------------------------------------------------------------------------
+
+    def submit(self, job: Job) -> None:
+        """Put `job` in line (once: a run already in line or being advanced stays where it is)."""
+        with self._changed:
+            self._unwanted.discard(job)
+            if job not in self._stepping and job not in self._line:
+                self._line.append(job)
+                self._start_workers()
+                self._changed.notify_all()
+
+    def withdraw(self, job: Job, wait: bool = True) -> None:
+        """Take `job` out of line; a worker advancing it stops after the current step (waited for,
+        unless `wait` is false)."""
+        with self._changed:
+            if job in self._line:
+                self._line.remove(job)
+            if job in self._stepping:
+                self._unwanted.add(job)
+                while wait and job in self._stepping:
+                    self._changed.wait()
+
+    def wait(self, job: Job, timeout: float | None = None) -> bool:
+        """Block until `job` is neither waiting nor being advanced (or `timeout` passes); True if so."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._changed:
+            while job in self._line or job in self._stepping:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return False
+                self._changed.wait(left)
+        return True
+
+    def active(self, job: Job) -> bool:
+        """Whether `job` is waiting for a turn or being advanced."""
+        with self._changed:
+            return job in self._line or job in self._stepping
+
+    def place(self, job: Job) -> Place | None:
+        """Where `job` stands while it waits for a turn; None while it trains (or is not in line)."""
+        with self._changed:
+            if job not in self._line:
+                return None
+            ahead = self._line.index(job)
+            return Place(ahead, self.quantum_s * (ahead // self.slots + 1))
+
+    def load(self) -> int:
+        """Runs waiting or training on the whole server."""
+        with self._changed:
+            return len(self._line) + len(self._stepping)
+
+    # --- the workers ---------------------------------------------------------------------------
+
+    def _start_workers(self) -> None:
+        while len(self._workers) < min(self.slots, len(self._line) + len(self._stepping)):
+            worker = threading.Thread(target=self._work, name=f"livelab-slot-{len(self._workers)}", daemon=True)
+            self._workers.append(worker)
+            worker.start()
+
+    def _threads_each(self) -> int:
+        """torch threads per worker: the budget shared by the runs that train at once."""
+        training = min(self.slots, len(self._line) + len(self._stepping))
+        return max(1, self.threads // max(1, training))
+
+    def _work(self) -> None:
+        count = threads.use_for_training(1)
+        while True:
+            with self._changed:
+                while not self._line:
+                    self._changed.wait()
+                job = self._line.popleft()
+                self._stepping.add(job)
+                wanted = self._threads_each()
+            if wanted != count:
+                count = threads.use_for_training(wanted)
+            more = self._turn(job, count)
+            with self._changed:
+                self._stepping.discard(job)
+                if more and job not in self._unwanted:
+                    self._line.append(job)
+                self._unwanted.discard(job)
+                self._changed.notify_all()
+
+    def _turn(self, job: Job, count: int) -> bool:
+        """Advance `job` for a quantum (longer while nobody waits and its share of threads holds,
+        with `count` threads); whether it has more to do."""
+        deadline = time.monotonic() + self.quantum_s
+        while True:
+            with self._changed:
+                if job in self._unwanted:
+                    return False
+            if not job.step():
+                return False
+            if time.monotonic() >= deadline:
+                with self._changed:
+                    if self._line or self._threads_each() != count:
+                        return True
+                deadline = time.monotonic() + self.quantum_s
+
+
+_server: Scheduler | None = None
+_server_lock = threading.Lock()
+
+
+def server() -> Scheduler:
+    """The process's scheduler, made on first use from the machine and the environment."""
+    global _server
+    with _server_lock:
+        if _server is None:
+            cores = threads.TORCH_DEFAULT_THREADS
+            _server = Scheduler(slots_from(cores, os.environ.get(SLOTS_ENV)), threads.TRAINING_THREADS)
+        return _server
+

@@ -1,0 +1,165 @@
+"""The server-wide scheduler: few slots, fair turns, no starvation, slots freed by whatever ends a run."""
+
+import logging
+import threading
+import time
+
+import pytest
+
+from core.runner import FAILED, FINISHED, RUNNING, STOPPED, BackgroundRun
+from core.scheduler import SLOTS_ENV, Scheduler, slots_from
+
+
+def steps(n: int, seconds: float = 0.002, concurrent: list | None = None):
+    """A run of `n` steps of `seconds` each; `concurrent` records how many steps ran at once."""
+    for i in range(1, n + 1):
+        if concurrent is not None:
+            concurrent[0] += 1
+            concurrent[1] = max(concurrent[1], concurrent[0])
+        time.sleep(seconds)
+        if concurrent is not None:
+            concurrent[0] -= 1
+        yield i
+
+
+def wait_for(condition, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)
+
+
+def test_no_more_runs_train_at_once_than_there_are_slots():
+    scheduler = Scheduler(slots=2, threads=2, quantum_s=0.02)
+    concurrent = [0, 0]
+    jobs = [BackgroundRun(steps(30, concurrent=concurrent), 30, scheduler) for _ in range(6)]
+    for job in jobs:
+        job.start()
+    for job in jobs:
+        assert job.wait(30)
+    assert concurrent[1] == 2
+    assert all(job.status == FINISHED and job.history == list(range(1, 31)) for job in jobs)
+
+
+def test_runs_that_share_the_slots_progress_at_the_same_pace():
+    scheduler = Scheduler(slots=1, threads=1, quantum_s=0.02)
+    jobs = [BackgroundRun(steps(100_000), 100_000, scheduler) for _ in range(4)]
+    for job in jobs:
+        job.start()
+    time.sleep(1.0)
+    done = [len(job.history) for job in jobs]
+    for job in jobs:
+        job.stop()
+    assert min(done) > 0 and min(done) >= 0.7 * max(done), done
+
+
+def test_a_long_run_does_not_starve_a_short_one_that_comes_later():
+    scheduler = Scheduler(slots=1, threads=1, quantum_s=0.02)
+    long = BackgroundRun(steps(100_000), 100_000, scheduler)
+    long.start()
+    wait_for(lambda: len(long.history) > 10)
+    short = BackgroundRun(steps(20), 20, scheduler)
+    short.start()
+    assert short.wait(10) and short.status == FINISHED
+    assert long.running
+    long.stop()
+
+
+@pytest.mark.parametrize("end", ["stop", "fail", "finish"])
+def test_a_run_that_ends_frees_its_slot(end):
+    scheduler = Scheduler(slots=1, threads=1, quantum_s=10.0)  # a turn lasts until the run gives it up
+
+    def failing():
+        yield 1
+        raise ArithmeticError("boom")
+    first = BackgroundRun(failing() if end == "fail" else steps(3 if end == "finish" else 100_000), 100, scheduler)
+    first.start()
+    wait_for(lambda: first.history)
+    waiting = BackgroundRun(steps(5), 5, scheduler)
+    waiting.start()
+    if end == "stop":
+        first.stop()
+    assert waiting.wait(10) and waiting.status == FINISHED
+    assert first.status == {"stop": STOPPED, "fail": FAILED, "finish": FINISHED}[end]
+
+
+def test_a_waiting_run_knows_its_place_in_line():
+    scheduler = Scheduler(slots=1, threads=1, quantum_s=10.0)
+    gate = threading.Event()
+
+    def blocked():
+        gate.wait(10)
+        yield 1
+    first = BackgroundRun(blocked(), 1, scheduler)
+    first.start()
+    wait_for(lambda: scheduler.place(first) is None and scheduler.load() == 1)  # a worker has it
+    second, third = (BackgroundRun(steps(1), 1, scheduler) for _ in range(2))
+    second.start()
+    third.start()
+    assert second.place().ahead == 0 and third.place().ahead == 1
+    assert 0 < second.place().seconds < third.place().seconds
+    third.stop()
+    assert third.status == STOPPED and third.place() is None and scheduler.load() == 2
+    gate.set()
+    assert second.wait(10) and second.status == FINISHED and first.status == FINISHED
+
+
+def test_stopped_runs_continue_where_they_stopped():
+    scheduler = Scheduler(slots=1, threads=1, quantum_s=0.01)
+    job = BackgroundRun(steps(200), 200, scheduler)
+    job.start()
+    wait_for(lambda: len(job.history) >= 5)
+    job.stop()
+    stopped_at = len(job.history)
+    time.sleep(0.05)
+    assert job.status == STOPPED and len(job.history) == stopped_at < 200
+    job.start()
+    assert job.status == RUNNING and job.wait(20)
+    assert job.status == FINISHED and job.history == list(range(1, 201))
+
+
+def test_a_lone_run_gets_every_thread_and_shares_them_once_others_come():
+    seen = []
+
+    def counting(n):
+        import torch
+        for i in range(n):
+            seen.append(torch.get_num_threads())
+            time.sleep(0.002)
+            yield i
+    scheduler = Scheduler(slots=2, threads=2, quantum_s=0.02)
+    alone = BackgroundRun(counting(100_000), 100_000, scheduler)
+    alone.start()
+    wait_for(lambda: len(seen) > 5)
+    assert seen[-1] == 2
+    other = BackgroundRun(steps(100_000), 100_000, scheduler)
+    other.start()
+    wait_for(lambda: len(other.history) > 5)
+    count = len(seen)
+    wait_for(lambda: len(seen) > count + 20)
+    assert seen[-1] == 1
+    alone.stop()
+    other.stop()
+
+
+@pytest.mark.parametrize("override,expected", [
+    (None, 2), ("", 2), ("3", 3), (" 5 ", 5),  # the environment wins when it names a positive count
+])
+def test_slots_come_from_the_cores_or_the_environment(override, expected):
+    assert slots_from(2, override) == expected
+
+
+@pytest.mark.parametrize("override", ["0", "-1", "two", "1.5", "inf"])
+def test_bad_slot_counts_are_refused_with_a_warning(override, caplog):
+    with caplog.at_level(logging.WARNING):
+        assert slots_from(2, override) == 2
+    assert SLOTS_ENV in caplog.text
+
+
+def test_default_slots_follow_the_cores_but_stay_few():
+    assert [slots_from(cores, None) for cores in (1, 2, 4, 16)] == [1, 2, 4, 4]
+
+
+def test_a_scheduler_needs_a_slot_and_a_thread():
+    with pytest.raises(ValueError):
+        Scheduler(slots=0, threads=2)

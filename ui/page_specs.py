@@ -1,0 +1,93 @@
+"""One spec per training page: its sidebar controls (defaults from the page's core preset, option
+lists from core's tuples) and how the sidebar's settings become a run's network spec and config.
+The playground's quick run uses the CNN page's spec, so it is a regular CNN run: the CNN page shows
+it, and Continue / Reset work on it there."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from core import presets
+from core.models import KERNEL_SIZES, RNN_CELLS, ModelSpec
+from core.presets import Preset, TrainingConfig
+from core.regression import HIDDEN_MODES, TARGETS
+from core.training import EMBED_METHODS, LR_SCHEDULES, OPTIMIZERS
+from ui import app_sidebar
+from ui.controls import Control
+
+SEED = Control("seed", 0, 2**31 - 1)
+BATCH_SIZES = (16, 32, 50, 64, 128, 256, 512)
+LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str  # the page's name in session state, translation tables and share links
+    preset: Preset
+    controls: tuple[Control, ...]  # the run's settings, in sidebar order; defaults are the preset's
+    page_controls: tuple[Control, ...] = ()  # the page's own settings (not the run's), each with its default
+
+    def __post_init__(self):
+        defaults = self.preset.settings()
+        bound = tuple(dataclasses.replace(control, default=defaults[control.name]) for control in self.controls)
+        object.__setattr__(self, "controls", bound)
+
+    @property
+    def all_controls(self) -> tuple[Control, ...]:
+        return self.controls + self.page_controls
+
+    def split(self, settings: Mapping[str, Any]) -> tuple[ModelSpec, TrainingConfig]:
+        """The sidebar's settings -> the run's network spec and config, with the server's step cap
+        and the device chosen in the app's sidebar."""
+        own = {control.name for control in self.page_controls}
+        return self.preset.split({k: v for k, v in settings.items() if k not in own},
+                                 max_steps=app_sidebar.max_steps(), device=app_sidebar.device())
+
+
+CNN = PageSpec("cnn", presets.CNN, (
+    Control("epochs", 1, 10),
+    Control("batch_size", options=BATCH_SIZES),
+    Control("lr", options=LEARNING_RATES),
+    Control("optimizer", options=OPTIMIZERS),
+    Control("conv1_channels", 4, 64, 4),
+    Control("conv2_channels", 4, 64, 4),
+    Control("kernel_size", options=KERNEL_SIZES),
+    Control("eval_every", 10, 500, 10),
+    Control("test_size", 100, 5000, 100),
+    Control("embed_method", options=EMBED_METHODS),
+    Control("embed_every", 50, 1000, 50),
+    Control("embed_points", 100, 1000, 50),
+    SEED,
+))
+
+RNN_CLASSIFIER = PageSpec("rnn_classifier", presets.RNN_CLASSIFIER, (
+    Control("cell", options=tuple(RNN_CELLS)),
+    Control("hidden_size", 16, 256, 16),
+    Control("num_layers", 1, 3),
+    Control("epochs", 1, 10),
+    Control("batch_size", options=BATCH_SIZES),
+    Control("lr", options=LEARNING_RATES[:-2]),  # 0.3 and 1.0 only blow an RNN up
+    Control("lr_schedule", options=LR_SCHEDULES),
+    Control("eval_every", 10, 500, 10),
+    SEED,
+))
+
+RNN_REGRESSION = PageSpec("rnn_regression", presets.RNN_REGRESSION, (
+    Control("cell", options=tuple(RNN_CELLS)),
+    Control("hidden_size", options=(4, 8, 16, 32, 64, 128)),
+    Control("time_steps", 2, 50),
+    Control("lr", options=(0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.3)),
+    Control("steps", 10, 500, 10),
+    Control("hidden_mode", options=HIDDEN_MODES),
+    Control("target", options=TARGETS),
+    Control("phase", options=(0.0, 0.25, 0.5, 0.75, 1.0, 1.5)),
+    Control("noise", 0.0, 0.5, 0.05),
+    SEED,
+), page_controls=(
+    Control("pause", options=(0.0, 0.02, 0.05, 0.1), default=0.02),  # the tutorial's plt.pause, roughly
+))
+
+PLAYGROUND_CONTROLS = (Control("stroke_width", 8, 40, 2, default=22),)

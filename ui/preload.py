@@ -1,0 +1,81 @@
+"""What the server loads once, in the background, so that nobody waits for it in front of a blank page.
+
+torch, torchvision and scikit-learn take seconds to import (more on a fresh server), and the home page
+needs none of them. So app.py draws the page first and `start()` warms them up on a thread of their
+own: import torch, take the first optimiser step (it imports more of torch), load the default
+dataset. A training page that is opened sooner simply waits for the same work instead of doing it twice.
+
+Datasets are loaded once per server process and shared read-only by every session (never train
+anything held here).
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from typing import TYPE_CHECKING
+
+from core.catalog import DATASETS
+
+if TYPE_CHECKING:
+    from core.data import ImageData
+
+# Imported here, on this thread, before any page imports them: two threads importing the same
+# packages at once can each see the other's half-imported module (an AttributeError from pandas
+# was seen), so pages wait for these instead (`wait_for_imports`).
+HEAVY_MODULES = ("torch", "torchvision", "sklearn.datasets", "sklearn.model_selection", "scipy.ndimage",
+                 "pandas", "plotly.graph_objects", "PIL.Image")
+
+_started = threading.Lock()
+_thread: threading.Thread | None = None
+_imported = threading.Event()
+_torch_ready = threading.Event()
+_loading = threading.Lock()  # one dataset loads at a time: a second caller waits for it, then finds it
+_datasets: dict[tuple[str, str], ImageData] = {}  # (name, data folder) -> data
+
+
+def start(download: bool) -> threading.Thread:
+    """Start the warm-up once per process (later calls return the same thread)."""
+    global _thread
+    with _started:
+        if _thread is None:
+            _thread = threading.Thread(target=_warm_up, args=(download,), name="livelab-preload", daemon=True)
+            _thread.start()
+    return _thread
+
+
+def wait_for_imports() -> None:
+    """Block until the warm-up has imported the heavy packages (start() must have been called)."""
+    _imported.wait()
+
+
+def torch_ready() -> bool:
+    """Whether torch is imported and warmed up (a page can ask without waiting for it)."""
+    return _torch_ready.is_set()
+
+
+def dataset(name: str, download: bool) -> ImageData:
+    """`name` from the data folder, loaded once per process; a second caller waits for the first
+    instead of loading it again."""
+    from core.data import default_root, load_images
+
+    key = (name, str(default_root()))
+    with _loading:
+        if key not in _datasets:
+            _datasets[key] = load_images(name, download=download)
+    return _datasets[key]
+
+
+def _warm_up(download: bool) -> None:
+    try:
+        for module in HEAVY_MODULES:
+            importlib.import_module(module)
+    finally:
+        _imported.set()  # a failed import fails again, with its message, where a page imports it
+    from core import threads
+    from core.base import warm_up
+
+    threads.use_for_page()  # this thread's torch work is small; training threads keep the cores
+    warm_up()
+    _torch_ready.set()
+    dataset(DATASETS[0], download)

@@ -1,0 +1,86 @@
+"""What the RNN regression page draws: the input and target before training, the prediction
+against the target window after window, the loss and the hidden state, the carry-vs-reset
+comparison, and the trained network running on time it never saw."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from core import figures, series
+from core.figures import MUTED_COLOUR, SIGNAL_COLOUR, TARGET_COLOUR
+from core.regression import HIDDEN_MODES, WINDOW, RegressionConfig, free_run, hidden_over_time, joined, last_loss
+from core.regression import preview as preview_signals
+from core.run import Run
+from ui.charts import loss_chart
+from ui.i18n import t
+
+PAGE = "rnn_regression"
+CURVE_POINTS = 3_000  # per drawn signal: a long run (500 windows of 50 points) is thinned to this
+HEATMAP_COLUMNS = 400  # time points drawn in the hidden-state heatmap
+LAST_WINDOWS = 4  # windows shown in the comparison's final predictions and in the free-running test
+
+
+def signals(*lines, title: str, **options):
+    return figures.signals_figure(lines, title=title, x_title=t("rnn_regression.time"),
+                                  y_title=t("rnn_regression.value"), **options)
+
+
+def preview(config: RegressionConfig) -> None:
+    """The tutorial's first plot: the input sin(t) and the target over [0, 2π]."""
+    time, x, target = preview_signals(config)
+    st.plotly_chart(signals((t("rnn_regression.target"), time, target, TARGET_COLOUR),
+                            (t("rnn_regression.input"), time, x, SIGNAL_COLOUR),
+                            title=t("rnn_regression.preview_title")), key=f"{PAGE}.preview")
+
+
+def prediction_chart(records: Sequence, title: str, highlight: bool = False):
+    """Target (red) and prediction (blue) along the time axis, the newest window shaded."""
+    time, _, target, prediction = joined(records)
+    time, target, prediction = series.downsample(time, target, prediction, max_points=CURVE_POINTS)
+    newest = float(records[-1].t[0])
+    return signals((t("rnn_regression.target"), time, target, TARGET_COLOUR),
+                   (t("rnn_regression.prediction"), time, prediction, SIGNAL_COLOUR), title=title,
+                   highlight=(newest, newest + WINDOW) if highlight else None)
+
+
+def draw_training(records: Sequence) -> None:
+    """The live prediction on top, the loss and the hidden units below."""
+    st.plotly_chart(prediction_chart(records, t("rnn_regression.live_title", step=records[-1].step),
+                                     highlight=True), key=f"{PAGE}.live")
+    loss, hidden = st.columns(2)
+    loss_chart(records, y_title=t("rnn_regression.mse"), key=f"{PAGE}.loss", place=loss)
+    time, units = series.downsample(*hidden_over_time(records), max_points=HEATMAP_COLUMNS)
+    hidden.plotly_chart(figures.heatmap_figure(
+        units.T, time, title=t("rnn_regression.hidden_title"), x_title=t("rnn_regression.time"),
+        y_title=t("rnn_regression.hidden_unit")), key=f"{PAGE}.hidden")
+
+
+def draw_comparison(records: Sequence) -> None:
+    """Both modes' loss on one chart, and each mode's last windows side by side."""
+    by_mode = {mode: [r for r in records if r.mode == mode] for mode in HIDDEN_MODES}
+    curves = []
+    for mode, rs in by_mode.items():
+        steps, _, smoothed = series.loss_curve(rs)
+        curves.append((t(f"rnn_regression.options.hidden_mode.{mode}"), steps, smoothed))
+    st.plotly_chart(figures.curves_figure(
+        curves, title=t("rnn_regression.compare_loss_title"), x_title=t("charts.step"),
+        y_title=t("rnn_regression.mse_log"), markers=True, log_y=True), key=f"{PAGE}.compare.loss")
+    for place, (mode, rs) in zip(st.columns(2), by_mode.items(), strict=True):
+        if rs:
+            title = t(f"rnn_regression.compare_final_{mode}", loss=f"{last_loss(rs):.4f}")
+            place.plotly_chart(prediction_chart(rs[-LAST_WINDOWS:], title), key=f"{PAGE}.compare.{mode}")
+
+
+def show_free_run(run: Run) -> None:
+    """After training: the network on windows it never saw, state handled as it was trained."""
+    trained = len(run.records)
+    result = free_run(run.model, run.config, trained, LAST_WINDOWS)
+    st.plotly_chart(signals(
+        (t("rnn_regression.input"), result.t, result.x, MUTED_COLOUR),
+        (t("rnn_regression.target"), result.t, result.target, TARGET_COLOUR),
+        (t("rnn_regression.prediction"), result.t, result.prediction, SIGNAL_COLOUR),
+        title=t("rnn_regression.test_title", start=trained, end=trained + LAST_WINDOWS, mse=f"{result.mse:.4f}")),
+        key=f"{PAGE}.free_run")
+    st.caption(t("rnn_regression.test_caption"))
