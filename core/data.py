@@ -1,16 +1,21 @@
 """Datasets for Live Lab: MNIST / Fashion-MNIST through torchvision, with a bundled fallback.
 
 Everything is returned as uint8 tensors, loaded once and shared read-only; batches are
-converted to float by the training code. When a download is impossible (no network, server
-error, bad checksum) `load_images` falls back to scikit-learn's bundled handwritten digits
-and says why in `ImageData.note`, so the app stays trainable anywhere.
+converted to float by the training code. The raw files in the data folder are checked before
+they are loaded; when one is bad or missing and a download is impossible (no network, server
+error, bad checksum) `load_images` falls back to scikit-learn's bundled handwritten digits and
+says why in `ImageData.note`, naming each bad file, so the app stays trainable anywhere.
+Files in the data folder are never deleted: a download happens in a temporary folder and
+replaces them only once it is complete and checked.
 """
 
 from __future__ import annotations
 
+import math
 import os
-import shutil
 import socket
+import struct
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,38 +58,153 @@ def load_images(name: str = "mnist", root: str | os.PathLike | None = None,
     root = Path(root) if root is not None else default_root()
     try:
         return _load_torchvision(name, root, download)
+    except _UnusableFiles as error:
+        reason = str(error)
     except Exception as error:  # noqa: BLE001 - any failure to get the files means "use the fallback"
-        return bundled_digits(note=f"{name} unavailable, bundled digits used instead. {_describe(error)}")
+        reason = _describe(error)
+    return bundled_digits(note=f"{name} unavailable, bundled digits used instead. {reason}")
+
+
+class _UnusableFiles(Exception):
+    """The raw files cannot be loaded; the message names each bad file and why, for the page's notice."""
 
 
 def _load_torchvision(name: str, root: Path, download: bool) -> ImageData:
+    """Load the four raw files in root/<Dataset>/raw, downloading a checked set first if one is bad.
+
+    Files on disk are only read here: a teacher's copy, even a broken one, is never deleted. It can be
+    replaced only by a complete download that passed the same checks.
+    """
     from torchvision import datasets
 
     cls = datasets.MNIST if name == "mnist" else datasets.FashionMNIST
     raw = root / cls.__name__ / "raw"
-    try:  # files already there: load them without touching the network
-        return _from_torchvision(cls, root, name, download=False)
-    except Exception:  # noqa: BLE001 - missing or corrupt files; a fresh download may fix it
-        if not download:
-            raise
-    shutil.rmtree(raw, ignore_errors=True)  # a partial download must not break a later start
-    try:
+    problems = _raw_problems(raw)
+    if problems and not download:
+        raise _UnusableFiles(f"{_summary(problems, raw)}; downloading is off")
+    if problems:
+        try:
+            _download_into_place(cls, root, raw)
+        except Exception as error:  # noqa: BLE001 - no network, a bad mirror, a bad file: say so, fall back
+            failure = str(error) if isinstance(error, _UnusableFiles) else _describe(error)
+            raise _UnusableFiles(f"{_summary(problems, raw)}; download failed: {failure}") from error
+    return _from_torchvision(cls, root, name)
+
+
+def _download_into_place(cls, root: Path, raw: Path) -> None:
+    """Download all four files into a temporary folder inside `root`; move them to `raw` once all are good.
+
+    torchvision downloads into <its root>/<Dataset>/raw and leaves the .gz archives there, so it is given
+    the temporary folder as its root: archives, half-written files and a download cut short live and die
+    there, and a later start never sees them. The folder sits inside `root` so the final moves stay on one
+    file system (os.replace is atomic per file). The four files are replaced together, as one set, so
+    train images and labels always come from the same source.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".download-", dir=root, ignore_cleanup_errors=True) as temp:
         with _socket_timeout(DOWNLOAD_TIMEOUT_S):
-            return _from_torchvision(cls, root, name, download=True)
-    except BaseException:
-        shutil.rmtree(raw, ignore_errors=True)
-        raise
+            cls(temp, train=True, download=True)  # fetches all four files, checks their MD5 and extracts them
+        fresh = Path(temp) / cls.__name__ / "raw"
+        problems = _raw_problems(fresh)
+        if problems:
+            raise _UnusableFiles("downloaded files are bad: " + "; ".join(problems))
+        raw.mkdir(parents=True, exist_ok=True)
+        for file in RAW_FILES:
+            os.replace(fresh / file, raw / file)
 
 
-def _from_torchvision(cls, root: Path, name: str, download: bool) -> ImageData:
-    train = cls(str(root), train=True, download=download)
-    test = cls(str(root), train=False, download=download)
+def _from_torchvision(cls, root: Path, name: str) -> ImageData:
+    """Read checked raw files through torchvision's own reader; never touches the network."""
+    train = cls(str(root), train=True, download=False)
+    test = cls(str(root), train=False, download=False)
     classes = DIGIT_CLASSES if name == "mnist" else FASHION_CLASSES
     return ImageData(
         train_x=train.data.to(torch.uint8), train_y=train.targets.to(torch.int64),
         test_x=test.data.to(torch.uint8), test_y=test.targets.to(torch.int64),
         classes=classes, name=name,
     )
+
+
+# --- checking the raw files -----------------------------------------------------------------
+# How strict: each file must be there, start with the IDX magic number of unsigned bytes in the right
+# number of dimensions (images 28x28), be exactly as long as its header says, and a split's labels
+# must count as many items as its images. MNIST's own counts (and so its file sizes) are NOT required:
+# a teacher may bring a smaller set in the same format, and the tests do. Only headers are read, so the
+# check costs nothing on every start; torchvision checks the MD5 of whatever it downloads.
+
+@dataclass(frozen=True)
+class _IdxFile:
+    """The layout of one raw file: `count` items of `item_shape` unsigned bytes after a big-endian header."""
+
+    item_shape: tuple[int, ...]  # (28, 28) per image, () per label
+    mnist_count: int  # items in MNIST's (and Fashion-MNIST's) own file
+
+    @property
+    def magic(self) -> int:
+        return 0x0800 + 1 + len(self.item_shape)  # 0x08: unsigned byte; then the number of dimensions
+
+    @property
+    def header_bytes(self) -> int:
+        return 4 * (2 + len(self.item_shape))  # magic, count, then one size per item dimension
+
+    def size(self, count: int) -> int:
+        return self.header_bytes + count * math.prod(self.item_shape)
+
+
+IMAGE_SHAPE = (28, 28)
+RAW_FILES = {  # MNIST's sizes: 47,040,016 / 60,008 / 7,840,016 / 10,008 bytes
+    "train-images-idx3-ubyte": _IdxFile(IMAGE_SHAPE, 60_000),
+    "train-labels-idx1-ubyte": _IdxFile((), 60_000),
+    "t10k-images-idx3-ubyte": _IdxFile(IMAGE_SHAPE, 10_000),
+    "t10k-labels-idx1-ubyte": _IdxFile((), 10_000),
+}
+SPLITS = (("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+          ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"))
+
+
+def _raw_problems(raw: Path) -> list[str]:
+    """One "file: why" per raw file that cannot be loaded; empty when all four are good."""
+    problems, counts = [], {}
+    for file, layout in RAW_FILES.items():
+        count, why = _check_idx(raw / file, layout)
+        if why:
+            problems.append(f"{file}: {why}")
+        else:
+            counts[file] = count
+    for images, labels in SPLITS:  # torchvision would load a mismatched pair; training would not
+        if images in counts and labels in counts and counts[images] != counts[labels]:
+            problems.append(f"{labels}: {counts[labels]:,} labels for {counts[images]:,} images")
+    return problems
+
+
+def _check_idx(path: Path, layout: _IdxFile) -> tuple[int, str]:
+    """(number of items, "") for a good file, else (0, why not). Reads the header and the file's size only.
+
+    When the header itself is broken the expected size is MNIST's, the likeliest thing the file was meant
+    to be; otherwise it is what the header promises, so a file cut short says how long it should be.
+    """
+    if not path.is_file():
+        return 0, "missing"
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        header = f.read(layout.header_bytes)
+    kind = "image" if layout.item_shape else "label"
+    broken = f"not an IDX {kind} file ({size:,} bytes, expected {layout.size(layout.mnist_count):,})"
+    if len(header) < layout.header_bytes:
+        return 0, broken
+    magic, count, *item_shape = struct.unpack(f">{len(header) // 4}I", header)
+    if magic != layout.magic or tuple(item_shape) != layout.item_shape:
+        return 0, broken
+    if size != layout.size(count):
+        return 0, f"{size:,} bytes, expected {layout.size(count):,}"
+    return count, ""
+
+
+def _summary(problems: list[str], raw: Path) -> str:
+    """The problems as one line; "no files in <raw>" when none of the four is there (a first start)."""
+    if problems == [f"{file}: missing" for file in RAW_FILES]:
+        return f"no files in {raw}"
+    return "; ".join(problems)
 
 
 @contextmanager
@@ -98,8 +218,15 @@ def _socket_timeout(seconds: float):
 
 
 def _describe(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {text[0][:160]}" if text else type(error).__name__
+    """The error's type and first line, plus its last line when it has more than one.
+
+    torchvision's download error names the file on its first line and the network's reason on its last.
+    """
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    if not lines:
+        return type(error).__name__
+    text = lines[0] if len(lines) == 1 else f"{lines[0].rstrip(':')}: {lines[-1]}"
+    return f"{type(error).__name__}: {text[:160]}"
 
 
 # --- the bundled fallback -------------------------------------------------------------------
