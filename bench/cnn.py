@@ -34,14 +34,16 @@ from bench.common import (  # noqa: E402
     timed,
 )
 from core.data import ImageData  # noqa: E402
-from core.models import CNN  # noqa: E402
-from core.training import ClassifierConfig, seeded, train_classifier, whole_test_accuracy  # noqa: E402
+from core.models import CNN, CNNSpec  # noqa: E402
+from core.run import classifier_run  # noqa: E402
+from core.training import ClassifierConfig, whole_test_accuracy  # noqa: E402
 
 
 def seed_accuracy(data: ImageData) -> None:
     config = ClassifierConfig()
-    model = seeded(CNN, config.seed)
-    records, seconds = timed(lambda: list(train_classifier(model, data, config)))
+    run = classifier_run(CNNSpec(), config, data)
+    records, seconds = timed(lambda: list(run.train()))
+    model = run.model
     print(f"accuracy  seed defaults, 1 epoch on {data.name}: test accuracy {records[-1].accuracy:.4f} on the first "
           f"{min(config.test_size, len(data.test_y))}, {whole_test_accuracy(model, data):.4f} on all "
           f"{len(data.test_y)} ({len(records)} steps, {seconds:.1f} s)")
@@ -79,7 +81,7 @@ def seed_script_loop(data: ImageData, max_frames: int | None) -> tuple[float, in
 
 def schedule_speedup(data: ImageData, seed_frames: int | None) -> None:
     config = ClassifierConfig(eval_every=50, embed_every=50, embed_points=500, test_size=2000)
-    records, ours = timed(lambda: list(train_classifier(seeded(CNN, config.seed), data, config)))
+    records, ours = timed(lambda: list(classifier_run(CNNSpec(), config, data).train()))
     frames = sum(r.embedding is not None for r in records)
     seed_seconds, seed_frames_done = seed_script_loop(data, seed_frames)
     total_seed_frames = len(range(0, len(records), 50))
@@ -93,10 +95,9 @@ def schedule_speedup(data: ImageData, seed_frames: int | None) -> None:
           f"seed loop {seed_seconds:.1f} s{note} -> {seed_seconds / ours:.1f}x faster")
 
 
-def bare_loop(session):
+def bare_loop(run):
     """The page's run without evaluation, embedding or charts."""
-    return train_classifier(seeded(CNN, session.config.seed), session.extra["data"],
-                            session.config.replace(eval_every=10_000, embed_method="none"))
+    return classifier_run(run.spec, run.config.replace(eval_every=10_000, embed_method="none"), run.data).train()
 
 
 def first_point_latency(data_name: str) -> None:

@@ -34,12 +34,12 @@ from PIL import Image  # noqa: E402
 
 from bench.common import IDLE, app_in_chromium  # noqa: E402
 from core import figures  # noqa: E402
+from core.base import seeded  # noqa: E402
 from core.data import ImageData, as_float, load_images  # noqa: E402
 from core.inspect_cnn import look_inside_cnn  # noqa: E402
-from core.models import CNN  # noqa: E402
+from core.models import CNN, snapshot  # noqa: E402
 from core.preprocess import preprocess, to_mnist  # noqa: E402
-from core.rnn_analysis import snapshot  # noqa: E402
-from core.training import ClassifierConfig, seeded, train_classifier  # noqa: E402
+from core.training import ClassifierConfig, train_classifier  # noqa: E402
 
 CANVAS = 280
 

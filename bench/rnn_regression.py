@@ -28,9 +28,9 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from core.models import RNNRegressor  # noqa: E402
-from core.regression import RegressionConfig, train_regressor  # noqa: E402
-from core.training import seeded  # noqa: E402
+from core.models import RegressorSpec  # noqa: E402
+from core.regression import RegressionConfig  # noqa: E402
+from core.run import regression_run  # noqa: E402
 
 STEPS = 100
 
@@ -42,7 +42,7 @@ def timed(fn):
 
 
 def ours(seed: int) -> list[float]:
-    return [r.loss for r in train_regressor(seeded(RNNRegressor, seed), RegressionConfig(seed=seed, device="cpu"))]
+    return [r.loss for r in regression_run(RegressorSpec(), RegressionConfig(seed=seed, device="cpu")).train()]
 
 
 class SeedRNN(nn.Module):

@@ -282,5 +282,5 @@ def _to_uint8(images: torch.Tensor) -> torch.Tensor:
 # --- batches --------------------------------------------------------------------------------
 
 def as_float(images: torch.Tensor, device: torch.device | str = "cpu") -> torch.Tensor:
-    """uint8 (B, 28, 28) -> float (B, 28, 28) in [0, 1] on `device` (the seed's ToTensor scaling)."""
+    """uint8 (B, 28, 28) -> float (B, 28, 28) in [0, 1] on `device` (the tutorial's ToTensor scaling)."""
     return images.to(device, non_blocking=True).float().div_(255.0)

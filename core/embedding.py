@@ -40,7 +40,7 @@ def _tsne(features: np.ndarray, previous: np.ndarray | None) -> np.ndarray:
 
     A few hundred points need no Barnes-Hut approximation, and owning the loop lets a warm
     start skip the early-exaggeration phase: a new frame costs ~100 cheap iterations instead of
-    a full fit (the seed script spent about 10 s per frame).
+    a full fit (the tutorial's scikit-learn t-SNE refits from scratch at every frame).
     """
     n = len(features)
     if n < 5:  # t-SNE needs a few neighbours; tiny sets fall back to PCA

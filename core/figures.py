@@ -23,7 +23,7 @@ def _figure(traces: Sequence[dict], *, title: str, x_title: str = "", y_title: s
             xaxis: dict | None = None, yaxis: dict | None = None, **layout) -> go.Figure:
     """One figure, built and validated in a single call. Pages rebuild their charts several times a
     second while a model trains (on the same cores); Plotly validates a whole layout given at once
-    about four times faster than through successive update_layout / update_axes calls."""
+    several times faster than through successive update_layout / update_axes calls."""
     return go.Figure(data=list(traces), layout=dict(
         title=dict(text=title), height=height, margin=MARGIN, legend=LEGEND,
         uirevision="keep",  # keep the student's zoom while the chart updates in place
@@ -58,7 +58,7 @@ def curves_figure(series: Sequence[tuple[str, np.ndarray, np.ndarray]], *, title
 
 def embedding_figure(coords: np.ndarray, labels: np.ndarray, classes: Sequence[str], *, title: str,
                      height: int = 420) -> go.Figure:
-    """Each point drawn as its class's digit/initial, coloured by class (the seed's plot)."""
+    """Each point drawn as its class's digit/initial, coloured by class (the tutorial's plot)."""
     traces = []
     for c, name in enumerate(classes):
         mask = labels == c
@@ -96,7 +96,7 @@ def image_figure(image: np.ndarray, *, title: str = "", height: int = 240, shape
                     xaxis=dict(showticklabels=False, constrain="domain"), shapes=list(shapes)))
 
 
-TARGET_COLOUR, SIGNAL_COLOUR = "#d62728", "#1f77b4"  # the seed's red target and blue input / prediction
+TARGET_COLOUR, SIGNAL_COLOUR = "#d62728", "#1f77b4"  # the tutorial's red target and blue input / prediction
 MUTED_COLOUR = "#9ca3af"  # a grey for context lines
 
 

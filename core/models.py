@@ -2,7 +2,7 @@
 pages need to draw: classifiers return `(logits, features)` so the embedding view needs no hooks.
 
 A spec (CNNSpec, RNNClassifierSpec, RegressorSpec) is a network's shape as plain, bounded values:
-`spec.build(seed)` is the one way a run gets its network, weights drawn from the seed, and the same
+`spec.build(seed)` is the one way a run gets its network, weights drawn from the random seed, and the same
 values rebuild it for a weights file or an exported script.
 """
 

@@ -24,6 +24,7 @@ from core.presets import TrainingConfig, settings_of
 from core.regression import RegressionConfig, compare_modes, paced, train_regressor
 from core.rnn_analysis import CELLS, cell_models, compare_cells
 from core.runner import BackgroundRun
+from core.scheduler import Scheduler
 from core.training import ClassifierConfig, total_steps, train_classifier
 
 CLASSIFIER, CELL_COMPARISON, REGRESSION, MODE_COMPARISON = "classifier", "cells", "regression", "modes"
@@ -88,11 +89,12 @@ class Run:
 
 
 def classifier_run(spec: ModelSpec, config: ClassifierConfig, data: ImageData,
-                   settings: Mapping[str, Any] | None = None) -> Run:
-    """A CNN or an RNN classifier of `spec`, its weights drawn from config.seed, trained on `data`."""
+                   settings: Mapping[str, Any] | None = None, scheduler: Scheduler | None = None) -> Run:
+    """A CNN or an RNN classifier of `spec`, its weights drawn from config.seed, trained on `data`
+    (when started: by `scheduler`, the server's by default)."""
     spec = dataclasses.replace(spec, num_classes=len(data.classes))
     model = spec.build(config.seed)
-    job = BackgroundRun(train_classifier(model, data, config), total_steps(len(data.train_y), config))
+    job = BackgroundRun(train_classifier(model, data, config), total_steps(len(data.train_y), config), scheduler)
     return Run(CLASSIFIER, spec, config, {"model": model}, job, _settings(spec, config, settings), data)
 
 

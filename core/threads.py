@@ -3,19 +3,18 @@
 torch runs its CPU ops on OpenMP (GNU libgomp). Each Python thread that runs a parallel op keeps an
 OpenMP team of its own for as long as it lives. Once more OpenMP threads exist than the machine has
 cores, libgomp stops spin-waiting between parallel regions and parks its threads instead, so every
-op then pays a wake-up (about 0.1 ms on a 2-core machine: a small add became 9x slower). A page
-script that had run a single convolution (a layer table, a playground prediction) kept its team
-while it followed a training run, and the training thread ran 30-60% slower for it.
+op then pays a wake-up. A page script that had run a single convolution (a layer table, a playground
+prediction) kept its team while it followed a training run, and training slowed down markedly.
 
-So each thread says what it is: the thread that trains gets all cores but one; page scripts,
-whose torch work is a forward pass on a few images, get one thread and no OpenMP team. The
-setting is per thread (torch and MKL keep it thread-locally), so neither slows the other.
+So each thread says what it is: the scheduler's training workers share the training budget
+(core/scheduler.py); page scripts, whose torch work is a forward pass on a few images, get one
+thread and no OpenMP team. The setting is per thread (torch and MKL keep it thread-locally), so
+neither slows the other.
 
-Why not every core for training: the page script redraws the charts, and on a teacher's laptop
-the browser that renders them runs on the same machine. On 2 cores, with Chromium drawing the
-page, two training threads spun against the browser and a CNN epoch of the bundled digits took
-16-18 s; one took 8-9 s (an LSTM: 7 s against 4.4-6 s). Alone on an idle machine one thread is
-1.2-1.45x slower than two. LIVELAB_TRAINING_THREADS overrides the choice.
+Why the budget leaves a core free by default: the page script redraws the charts, and on a
+teacher's laptop the browser that renders them runs on the same machine; training threads that spin
+against the browser slowed a live run down (README, "Threads", has the measurements).
+LIVELAB_TRAINING_THREADS overrides the choice.
 """
 
 from __future__ import annotations

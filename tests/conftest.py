@@ -4,6 +4,7 @@ keep every training run in the tests to a few steps."""
 from __future__ import annotations
 
 import struct
+import time
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +60,14 @@ def app_env(monkeypatch, tmp_path):
 
 
 ROOT_APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def wait_until(condition, timeout: float = 60.0) -> None:
+    """Poll `condition` until it holds; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
 
 
 def finish(at, page_key: str, timeout: float = 120):

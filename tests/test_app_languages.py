@@ -36,8 +36,9 @@ def english_only_sentences() -> list[str]:
             if text not in in_chinese and len(re.findall(r"[A-Za-z]{3,}", text)) >= 2 and "{" not in text]
 
 
-def test_the_app_has_all_its_pages():
-    assert len(PAGES) >= 2 and PAGES[0].endswith("home.py")
+def test_the_navigation_lists_every_page_once_home_first():
+    assert PAGES[0] == "app_pages/home.py"
+    assert sorted(PAGES) == sorted(f"app_pages/{path.name}" for path in (ROOT / "app_pages").glob("*.py"))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -76,3 +76,29 @@ def test_chinese_page_has_every_text(app_env):
     texts = [*charts(at), *(e.value for e in at.markdown), *(e.value for e in at.caption), at.title[0].value]
     assert not [text for text in texts if "[rnn_regression." in text]
     assert "输入 sin(t) 和目标，区间 [0, 2π]" in charts(at)
+
+
+def test_the_comparison_draws_while_carry_and_reset_are_still_identical(app_env):
+    """Before the two networks part ways their charts are identical; each has its own key, so Streamlit
+    does not refuse the second as a duplicate element (StreamlitDuplicateElementId)."""
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        import itertools
+
+        from core.models import RegressorSpec
+        from core.regression import RegressionConfig
+        from core.run import mode_comparison_run
+        from ui.regression_view import draw_comparison
+
+        records = list(itertools.islice(mode_comparison_run(RegressorSpec(), RegressionConfig()).train(), 2))
+        carry, reset = records
+        assert (carry.prediction == reset.prediction).all() and carry.loss == reset.loss  # identical so far
+        draw_comparison(records)
+
+    at = AppTest.from_function(page, default_timeout=60)
+    at.run()
+    assert not at.exception
+    ids = [chart.proto.id for chart in at.get("plotly_chart")]
+    assert [i.rsplit("-", 1)[1] for i in ids] == ["rnn_regression.compare.loss", "rnn_regression.compare.carry",
+                                                  "rnn_regression.compare.reset"]  # each chart's own key

@@ -4,13 +4,13 @@ import torch
 from core.models import CNN, count_parameters, layer_table
 
 
-def test_cnn_is_the_seed_network_by_default():
+def test_cnn_is_the_tutorial_network_by_default():
     model = CNN()
     logits, features = model(torch.zeros(4, 1, 28, 28))
     assert logits.shape == (4, 10) and features.shape == (4, 32 * 7 * 7)
     assert model.conv1[0].out_channels == 16 and model.conv1[0].kernel_size == (5, 5)
     assert model.conv1[0].padding == (2, 2) and model.out.in_features == 1568
-    assert count_parameters(model) == 28938  # the seed network's parameter count
+    assert count_parameters(model) == 28938  # the tutorial network's parameter count
 
 
 @pytest.mark.parametrize("kernel", [3, 7])

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from core import figures
+from core import figures, presets
 from core.base import TrainingDiverged, seeded
 from core.models import RegressorSpec, RNNRegressor, count_parameters
+from core.presets import settings_of
 from core.regression import (
     RegressionConfig,
     compare_modes,
@@ -41,11 +42,9 @@ def spy(config: RegressionConfig, **model) -> Spy:
     return seeded(lambda: Spy(**model), config.seed)
 
 
-def test_defaults_are_the_seeds():
-    config = RegressionConfig()
-    assert (config.time_steps, config.lr, config.steps, config.hidden_mode, config.target) == (10, 0.02, 100, "carry",
-                                                                                               "cos")
-    model = RNNRegressor()
+def test_the_default_network_is_the_tutorials_and_the_page_trains_it_unchanged():
+    assert presets.RNN_REGRESSION.settings() == settings_of(RegressorSpec(), RegressionConfig())
+    model = RegressorSpec().build(seed=1)
     assert isinstance(model.rnn, torch.nn.RNN) and model.rnn.hidden_size == 32 and model.rnn.batch_first
     assert count_parameters(model) == (32 + 32 * 32 + 2 * 32) + (32 + 1)  # nn.RNN(1, 32) + nn.Linear(32, 1)
 

@@ -1,11 +1,12 @@
 """Following a run: the page is drawn and handed back at once while training goes on, several runs
 on one page are followed side by side, and the redraw period keeps drawing to its share."""
 
-import time
 
 import pytest
 
-from tests.conftest import finish, open_page
+from core import scheduler as scheduler_module
+from core.scheduler import Scheduler
+from tests.conftest import finish, open_page, wait_until
 from ui.runs import DRAW_SHARE, REDRAW_SECONDS, pause_after_drawing
 
 SLOW = {"LIVELAB_MAX_STEPS": "100000"}  # runs that last far longer than a script run
@@ -45,12 +46,29 @@ def test_two_runs_on_one_page_train_and_are_followed_side_by_side(app_env, monke
     single, compare = at.session_state["rnn_classifier.run"], at.session_state["rnn_classifier.compare.run"]
     assert single.job.running and compare.job.running  # pressing the second did not wait for the first
     before = len(single.records), len(compare.records)
-    deadline = time.monotonic() + 60
-    while (len(single.records), len(compare.records)) <= before and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(single.records) > before[0] and len(compare.records) > before[1]  # both advance
+    wait_until(lambda: len(single.records) > before[0] and len(compare.records) > before[1])  # both advance
     at.button(key="rnn_classifier.compare.btn.stop").click().run()
     assert compare.job.status == "stopped" and single.job.running
     at.button(key="rnn_classifier.btn.stop").click().run()
     finish(at, "rnn_classifier")
     assert not at.exception
+
+
+def test_with_one_slot_a_second_student_sees_their_place_then_trains_once_the_first_stops(app_env, monkeypatch):
+    for name, value in SLOW.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(scheduler_module, "_server", Scheduler(slots=1, threads=1, quantum_s=600.0))
+    first, second = open_page("app_pages/cnn.py"), open_page("app_pages/cnn.py")  # two browser sessions
+    first.button(key="cnn.btn.train").click().run()
+    mine = first.session_state["cnn.run"]
+    wait_until(lambda: mine.records)
+    second.button(key="cnn.btn.train").click().run()
+    theirs = second.session_state["cnn.run"]
+    bars = [bar.proto.text for bar in second.get("progress")]
+    assert any(text.startswith("Waiting for a training slot: yours is next") for text in bars), bars
+    assert theirs.job.running and not theirs.records
+    first.button(key="cnn.btn.stop").click().run()
+    wait_until(lambda: theirs.records)
+    second.button(key="cnn.btn.stop").click().run()
+    assert not first.exception and not second.exception
+

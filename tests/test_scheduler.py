@@ -8,6 +8,7 @@ import pytest
 
 from core.runner import FAILED, FINISHED, RUNNING, STOPPED, BackgroundRun
 from core.scheduler import SLOTS_ENV, Scheduler, slots_from
+from tests.conftest import wait_until
 
 
 def steps(n: int, seconds: float = 0.002, concurrent: list | None = None):
@@ -20,13 +21,6 @@ def steps(n: int, seconds: float = 0.002, concurrent: list | None = None):
         if concurrent is not None:
             concurrent[0] -= 1
         yield i
-
-
-def wait_for(condition, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.005)
 
 
 def test_no_more_runs_train_at_once_than_there_are_slots():
@@ -57,7 +51,7 @@ def test_a_long_run_does_not_starve_a_short_one_that_comes_later():
     scheduler = Scheduler(slots=1, threads=1, quantum_s=0.02)
     long = BackgroundRun(steps(100_000), 100_000, scheduler)
     long.start()
-    wait_for(lambda: len(long.history) > 10)
+    wait_until(lambda: len(long.history) > 10)
     short = BackgroundRun(steps(20), 20, scheduler)
     short.start()
     assert short.wait(10) and short.status == FINISHED
@@ -74,7 +68,7 @@ def test_a_run_that_ends_frees_its_slot(end):
         raise ArithmeticError("boom")
     first = BackgroundRun(failing() if end == "fail" else steps(3 if end == "finish" else 100_000), 100, scheduler)
     first.start()
-    wait_for(lambda: first.history)
+    wait_until(lambda: first.history)
     waiting = BackgroundRun(steps(5), 5, scheduler)
     waiting.start()
     if end == "stop":
@@ -92,7 +86,7 @@ def test_a_waiting_run_knows_its_place_in_line():
         yield 1
     first = BackgroundRun(blocked(), 1, scheduler)
     first.start()
-    wait_for(lambda: scheduler.place(first) is None and scheduler.load() == 1)  # a worker has it
+    wait_until(lambda: scheduler.place(first) is None and scheduler.load() == 1)  # a worker has it
     second, third = (BackgroundRun(steps(1), 1, scheduler) for _ in range(2))
     second.start()
     third.start()
@@ -108,7 +102,7 @@ def test_stopped_runs_continue_where_they_stopped():
     scheduler = Scheduler(slots=1, threads=1, quantum_s=0.01)
     job = BackgroundRun(steps(200), 200, scheduler)
     job.start()
-    wait_for(lambda: len(job.history) >= 5)
+    wait_until(lambda: len(job.history) >= 5)
     job.stop()
     stopped_at = len(job.history)
     time.sleep(0.05)
@@ -130,13 +124,13 @@ def test_a_lone_run_gets_every_thread_and_shares_them_once_others_come():
     scheduler = Scheduler(slots=2, threads=2, quantum_s=0.02)
     alone = BackgroundRun(counting(100_000), 100_000, scheduler)
     alone.start()
-    wait_for(lambda: len(seen) > 5)
+    wait_until(lambda: len(seen) > 5)
     assert seen[-1] == 2
     other = BackgroundRun(steps(100_000), 100_000, scheduler)
     other.start()
-    wait_for(lambda: len(other.history) > 5)
+    wait_until(lambda: len(other.history) > 5)
     count = len(seen)
-    wait_for(lambda: len(seen) > count + 20)
+    wait_until(lambda: len(seen) > count + 20)
     assert seen[-1] == 1
     alone.stop()
     other.stop()

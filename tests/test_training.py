@@ -5,8 +5,10 @@ import numpy as np
 import pytest
 import torch
 
+from core import presets
 from core.base import TrainingDiverged, seeded
-from core.models import CNN
+from core.models import CNN, CNNSpec
+from core.presets import settings_of
 from core.training import (
     ClassifierConfig,
     is_eval_step,
@@ -16,11 +18,11 @@ from core.training import (
 )
 
 
-def test_defaults_are_the_seeds():
-    config = ClassifierConfig()
-    assert (config.epochs, config.batch_size, config.lr, config.optimizer) == (1, 50, 0.001, "adam")
-    assert config.lr_schedule == "constant"
-    assert (config.eval_every, config.test_size, config.embed_points) == (50, 2000, 500)
+def test_the_cnn_page_starts_from_the_tutorial_with_only_the_documented_changes():
+    tutorial, page = settings_of(CNNSpec(), ClassifierConfig()), presets.CNN.settings()
+    assert (tutorial["epochs"], tutorial["batch_size"], tutorial["lr"], tutorial["optimizer"]) == (1, 50, 0.001, "adam")
+    changed = {name for name in page if page[name] != tutorial[name]}
+    assert changed == {"eval_every", "test_size", "embed_every", "embed_points"}  # core/presets.py says why
 
 
 @pytest.mark.parametrize("field,value", [("epochs", 10_000), ("lr", -1.0), ("batch_size", 0),

@@ -30,8 +30,8 @@ RIGHT_COLOUR, WRONG_COLOUR = "#15803d", "#dc2626"
 
 
 def show_before_training(data: ImageData, spec: ModelSpec, seed: int) -> None:
-    """A sample training image with its label, and the network (`spec` for this data, as the seed
-    draws it) as a table of layers."""
+    """A sample training image with its label, and the network (`spec` for this data, its weights
+    drawn from `seed`) as a table of layers."""
     model = dataclasses.replace(spec, num_classes=len(data.classes)).build(seed)
     sample, table = st.columns([1, 3])
     with sample:

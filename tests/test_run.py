@@ -1,0 +1,76 @@
+"""core.run: a run is built from a network spec and a config, so a config means one run everywhere."""
+
+import pytest
+import torch
+
+from core.models import CNNSpec, RegressorSpec, RNNClassifierSpec
+from core.regression import RegressionConfig
+from core.run import (
+    CELL_COMPARISON,
+    cell_comparison_run,
+    classifier_run,
+    mode_comparison_run,
+    regression_run,
+)
+from core.training import ClassifierConfig
+
+QUICK = ClassifierConfig(max_steps=5, eval_every=100, embed_method="none", test_size=50)
+
+
+def losses(run) -> list[float]:
+    return [record.loss for record in run.train()]
+
+
+@pytest.mark.parametrize("spec", [CNNSpec(), RNNClassifierSpec(hidden_size=16)], ids=["cnn", "lstm"])
+def test_the_same_config_gives_the_same_run_weights_included(spec, tiny_digits):
+    first, second = (classifier_run(spec, QUICK, tiny_digits) for _ in range(2))
+    assert all(torch.equal(a, b) for a, b in zip(first.model.state_dict().values(),
+                                                 second.model.state_dict().values(), strict=True))
+    assert losses(first) == losses(second)
+
+
+def test_the_same_regression_config_gives_the_same_run():
+    config = RegressionConfig(steps=30, seed=1)
+    assert losses(regression_run(RegressorSpec(), config)) == losses(regression_run(RegressorSpec(), config))
+
+
+@pytest.mark.parametrize("build", [
+    lambda seed, data: classifier_run(CNNSpec(), QUICK.replace(seed=seed), data),
+    lambda seed, data: regression_run(RegressorSpec(), RegressionConfig(seed=seed)),
+], ids=["cnn", "regressor"])
+def test_a_different_seed_gives_different_initial_weights(build, tiny_digits):
+    one, two = build(1, tiny_digits).model, build(2, tiny_digits).model
+    assert not torch.equal(next(one.parameters()), next(two.parameters()))
+
+
+def test_building_a_run_leaves_the_global_random_state_alone(tiny_digits):
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    classifier_run(CNNSpec(), QUICK, tiny_digits)
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_a_run_fits_the_network_to_its_data(tiny_digits):
+    run = classifier_run(CNNSpec(num_classes=3), QUICK, tiny_digits)
+    assert run.spec.num_classes == len(tiny_digits.classes) and run.model.out.out_features == 10
+
+
+def test_run_settings_default_to_the_spec_and_config_it_was_built_from(tiny_digits):
+    run = classifier_run(CNNSpec(conv1_channels=8), QUICK.replace(lr=0.003), tiny_digits)
+    assert run.settings["conv1_channels"] == 8 and run.settings["lr"] == 0.003 and "max_steps" not in run.settings
+
+
+def test_comparisons_train_one_network_per_cell_or_mode(tiny_digits):
+    cells = cell_comparison_run(RNNClassifierSpec(hidden_size=8), QUICK.replace(max_steps=2), tiny_digits)
+    assert cells.kind == CELL_COMPARISON and list(cells.models) == ["rnn", "lstm", "gru"]
+    assert [r.cell for r in cells.train()] == ["rnn", "lstm", "gru"] * 2
+    modes = mode_comparison_run(RegressorSpec(), RegressionConfig(steps=3))
+    assert [r.mode for r in modes.train()] == ["carry", "reset"] * 3
+
+
+def test_a_released_run_holds_nothing(tiny_digits):
+    run = classifier_run(CNNSpec(), QUICK, tiny_digits)
+    list(run.train())
+    run.release()
+    assert run.records == [] and run.models == {} and run.data is None
