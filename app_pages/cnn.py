@@ -28,4 +28,4 @@ with st.expander(t("cnn.notes_title")):
 if run is not None:
     st.caption(t("common.running_on", device=str(next(run.model.parameters()).device)))
     whole_test_set(run, CNN.key)
-    runs.follow(run, ClassifierCharts(run.data, CNN.key).follower())
+    runs.follow(run, ClassifierCharts(run.data, CNN.key).draw)

@@ -32,13 +32,13 @@ with train_tab:
     run = runs.panel(PAGE.key, lambda: classifier_run(spec, config, data, settings), settings, data)
     if run is not None:
         whole_test_set(run, PAGE.key)
-        runs.follow(run, ClassifierCharts(run.data, PAGE.key).follower())
+        runs.follow(run, ClassifierCharts(run.data, PAGE.key).draw)
 with compare_tab:
     st.caption(t("rnn_classifier.compare.intro"))
     compare = runs.panel(COMPARE, lambda: cell_comparison_run(spec, config, data, settings), settings, data,
                          hint_key="rnn_classifier.compare.press_train")
     if compare is not None:
-        runs.follow(compare, runs.Follower(draw_cell_comparison))
+        runs.follow(compare, draw_cell_comparison)
 with reading_tab:
     reading_view(run)
 with gradient_tab:

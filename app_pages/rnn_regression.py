@@ -28,7 +28,7 @@ train_tab, compare_tab = st.tabs([t("rnn_regression.tab_train"), t("rnn_regressi
 with train_tab:
     run = runs.panel(PAGE.key, lambda: regression_run(spec, config, settings, pause), settings)
     if run is not None:
-        runs.follow(run, runs.Follower(draw_training))
+        runs.follow(run, draw_training)
         if run.job.status in (FINISHED, STOPPED) and run.records:
             show_free_run(run)
 with compare_tab:
@@ -36,4 +36,4 @@ with compare_tab:
     comparison = runs.panel(COMPARE, lambda: mode_comparison_run(spec, config, settings, pause), settings,
                             hint_key="rnn_regression.press_compare")
     if comparison is not None:
-        runs.follow(comparison, runs.Follower(draw_comparison))
+        runs.follow(comparison, draw_comparison)

@@ -123,3 +123,15 @@ def _optimise(p: np.ndarray, y: np.ndarray, phases: list[tuple[float, float, int
             y += update
             y -= y.mean(0)
     return y
+
+
+def place(features: np.ndarray, coords: np.ndarray, new: np.ndarray, k: int = 10) -> np.ndarray:
+    """Where a new point belongs in an existing 2-D frame: the mean position of its `k` nearest
+    points in feature space. `features` (N, F) and `coords` (N, 2) are the frame's points, `new`
+    (M, F) the points to place -> (M, 2). t-SNE has no formula for a point it did not fit, and
+    refitting would move every other point; the neighbours' mean puts a drawing among the test
+    digits that the network thinks it resembles (a common out-of-sample method)."""
+    features, new = np.asarray(features, np.float32), np.asarray(new, np.float32)
+    distances = ((new[:, None, :] - features[None, :, :]) ** 2).sum(-1)  # (M, N)
+    nearest = np.argsort(distances, axis=1, kind="stable")[:, :min(k, len(features))]
+    return coords[nearest].mean(axis=1).astype(np.float32)

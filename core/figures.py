@@ -20,11 +20,11 @@ HIDDEN_AXIS = dict(showticklabels=False, showgrid=False, zeroline=False)
 
 
 def _figure(traces: Sequence[dict], *, title: str, x_title: str = "", y_title: str = "", height: int = 320,
-            xaxis: dict | None = None, yaxis: dict | None = None, **layout) -> go.Figure:
+            xaxis: dict | None = None, yaxis: dict | None = None, frames: Sequence[dict] = (), **layout) -> go.Figure:
     """One figure, built and validated in a single call. Pages rebuild their charts several times a
     second while a model trains (on the same cores); Plotly validates a whole layout given at once
     several times faster than through successive update_layout / update_axes calls."""
-    return go.Figure(data=list(traces), layout=dict(
+    return go.Figure(data=list(traces), frames=list(frames) or None, layout=dict(
         title=dict(text=title), height=height, margin=MARGIN, legend=LEGEND,
         uirevision="keep",  # keep the student's zoom while the chart updates in place
         xaxis=dict(title=dict(text=x_title), **(xaxis or {})),
@@ -36,55 +36,134 @@ def _line(x, y, name: str, mode: str = "lines", **style) -> dict:
     return dict(type="scatter", x=x, y=y, name=name, mode=mode, **style)
 
 
+MARKER_COLOUR = "#e15759"  # the timeline's step, marked on every curve
+
+
+def _step_marker(x: float | None) -> list[dict]:
+    """A dashed vertical line at step `x` (the step the timeline shows), or nothing."""
+    return [] if x is None else [dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1,
+                                      line=dict(color=MARKER_COLOUR, width=1.5, dash="dash"))]
+
+
 def loss_figure(steps: np.ndarray, raw: np.ndarray, smoothed: np.ndarray, *, title: str, x_title: str,
-                y_title: str, raw_name: str, smoothed_name: str) -> go.Figure:
+                y_title: str, raw_name: str, smoothed_name: str, marker: float | None = None,
+                x_range: tuple[float, float] | None = None) -> go.Figure:
+    """Each step's loss and its smoothed curve; `marker` marks a step, `x_range` keeps the axis put
+    while the timeline rewinds."""
     return _figure([_line(steps, raw, raw_name, line=dict(width=1, color="#9ecae1")),
                     _line(steps, smoothed, smoothed_name, line=dict(width=2, color="#08519c"))],
-                   title=title, x_title=x_title, y_title=y_title)
+                   title=title, x_title=x_title, y_title=y_title, shapes=_step_marker(marker),
+                   xaxis=dict(range=x_range) if x_range else None)
 
 
 def curves_figure(series: Sequence[tuple[str, np.ndarray, np.ndarray]], *, title: str, x_title: str,
                   y_title: str, y_range: tuple[float, float] | None = None, markers: bool = False,
-                  log_y: bool = False) -> go.Figure:
+                  log_y: bool = False, marker: float | None = None,
+                  x_range: tuple[float, float] | None = None) -> go.Figure:
     """Several named (x, y) lines on one chart: accuracy, or one curve per model to compare;
-    `log_y` for quantities spanning orders of magnitude."""
+    `log_y` for quantities spanning orders of magnitude; `marker` marks a step."""
     mode = "lines+markers" if markers else "lines"
     yaxis = dict(type="log", exponentformat="power") if log_y else {}
     if y_range is not None:
         yaxis["range"] = y_range
     return _figure([_line(x, y, name, mode=mode) for name, x, y in series],
-                   title=title, x_title=x_title, y_title=y_title, yaxis=yaxis)
+                   title=title, x_title=x_title, y_title=y_title, yaxis=yaxis, shapes=_step_marker(marker),
+                   xaxis=dict(range=x_range) if x_range else None)
 
 
-def embedding_figure(coords: np.ndarray, labels: np.ndarray, classes: Sequence[str], *, title: str,
-                     height: int = 420) -> go.Figure:
-    """Each point drawn as its class's digit/initial, coloured by class (the tutorial's plot)."""
-    traces = []
-    for c, name in enumerate(classes):
-        mask = labels == c
-        count = int(mask.sum())
-        if not count:
-            continue
-        traces.append(dict(
-            type="scatter", x=coords[mask, 0], y=coords[mask, 1], mode="text", name=name,
-            text=[name[:1] if len(classes) == 10 and name.isdigit() else str(c)] * count,
-            textfont=dict(color=CLASS_COLOURS[c % len(CLASS_COLOURS)], size=12),
-            hovertext=[name] * count, hoverinfo="text",
-        ))
-    hidden = dict(showticklabels=False, zeroline=False)
-    return _figure(traces, title=title, height=height, xaxis=hidden, yaxis=hidden,
-                   showlegend=False)  # each point is its own label
+def embedding_figure(frames: Sequence[tuple[str, np.ndarray]], labels: np.ndarray, classes: Sequence[str], *,
+                     title: str, hover: Sequence[str] | None = None, drawing: tuple[np.ndarray, str] | None = None,
+                     play: str = "▶", pause: str = "❚❚", height: int = 480) -> go.Figure:
+    """Each point drawn as its class's digit/initial, coloured by class (the tutorial's plot).
+
+    `frames` are (label, coords (N, 2)) in order, the last one shown; with more than one, a Play
+    button and a slider animate them in the browser (Plotly frames, no redraw), on fixed axes so
+    that points can be followed from frame to frame; the slider shows the label of the frame
+    shown. Point i is test image i: its customdata, for selections. `hover` is each
+    point's hover text; `drawing` is (xy, label) of one more point drawn large (the playground's
+    digit among the test digits)."""
+    last = frames[-1][1]
+    masks = [(c, labels == c) for c in range(len(classes)) if (labels == c).any()]
+    traces = [_class_points(last, labels, mask, c, classes, hover) for c, mask in masks]
+    if drawing is not None:
+        (x, y), label = drawing
+        traces.append(dict(type="scatter", x=[x], y=[y], mode="markers+text", name=label, text=[label],
+                           textposition="top center", hoverinfo="name",
+                           marker=dict(symbol="star", size=22, color="#111827", line=dict(color="white", width=2))))
+    every = np.concatenate([coords for _, coords in frames] + ([np.asarray([drawing[0]])] if drawing else []))
+    pad = 0.05 * (every.max(0) - every.min(0) + 1e-6)
+    axes = [dict(showticklabels=False, zeroline=False, range=[float(lo), float(hi)])
+            for lo, hi in zip(every.min(0) - pad, every.max(0) + pad, strict=True)]
+    layout = dict(showlegend=False, dragmode="select")  # each point is its own label; drag to select
+    animation = []
+    if len(frames) > 1:
+        animation = [dict(name=name, data=[dict(x=coords[mask, 0], y=coords[mask, 1]) for _, mask in masks],
+                          traces=list(range(len(masks)))) for name, coords in frames]
+        still = dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")
+        layout["updatemenus"] = [dict(type="buttons", direction="left", x=0, y=0, xanchor="left", yanchor="top",
+                                      showactive=False, pad=dict(t=40, r=10), buttons=[
+            dict(label=play, method="animate", args=[None, dict(frame=dict(duration=700, redraw=False),
+                                                                transition=dict(duration=500), fromcurrent=False)]),
+            dict(label=pause, method="animate", args=[[None], still]),
+        ])]
+        layout["sliders"] = [dict(active=len(frames) - 1, x=0.25, len=0.75, y=0, yanchor="top", pad=dict(t=30),
+                                  currentvalue=dict(xanchor="right", font=dict(size=12)),
+                                  steps=[dict(label=name, method="animate", args=[[name], still])
+                                         for name, _ in frames])]
+    return _figure(traces, title=title, height=height, xaxis=axes[0], yaxis=axes[1], frames=animation, **layout)
+
+
+BRAILLE_BASE = 0x2800
+BRAILLE_DOTS = ((0, 0, 0x01), (1, 0, 0x02), (2, 0, 0x04), (3, 0, 0x40),  # (row, column, bit) in a 4x2 cell
+                (0, 1, 0x08), (1, 1, 0x10), (2, 1, 0x20), (3, 1, 0x80))
+
+
+def digit_art(image: np.ndarray, threshold: float = 0.35) -> str:
+    """A (28, 28) image in [0, 1] (or uint8) as 7 lines of 14 Braille characters: each character is a
+    2x4 block of dots. Plotly's hover box shows text, not pictures, and this lets a student see
+    which digit a point is by pointing at it."""
+    ink = np.asarray(image, dtype=np.float32)
+    ink = (ink / 255 if ink.max() > 1 else ink) > threshold
+    rows, columns = ink.shape
+    ink = np.pad(ink, ((0, -rows % 4), (0, -columns % 2)))
+    codes = np.full((ink.shape[0] // 4, ink.shape[1] // 2), BRAILLE_BASE)
+    for r, c, bit in BRAILLE_DOTS:
+        codes += ink[r::4, c::2] * bit
+    return "<br>".join("".join(map(chr, line)) for line in codes)
+
+
+def _class_points(coords: np.ndarray, labels: np.ndarray, mask: np.ndarray, c: int, classes: Sequence[str],
+                  hover: Sequence[str] | None) -> dict:
+    name = classes[c]
+    count = int(mask.sum())
+    return dict(type="scatter", x=coords[mask, 0], y=coords[mask, 1], mode="text", name=name,
+                text=[name[:1] if len(classes) == 10 and name.isdigit() else str(c)] * count,
+                textfont=dict(color=CLASS_COLOURS[c % len(CLASS_COLOURS)], size=12),
+                customdata=np.flatnonzero(mask), hoverinfo="text",
+                hovertext=[hover[i] for i in np.flatnonzero(mask)] if hover is not None else [name] * count,
+                hoverlabel=dict(font=dict(family="monospace")))
 
 
 def confusion_figure(matrix: np.ndarray, classes: Sequence[str], *, title: str, x_title: str,
-                     y_title: str, height: int = 420) -> go.Figure:
-    """Rows are true classes, columns predictions; each cell shows its count."""
+                     y_title: str, selected: tuple[int, int] | None = None, height: int = 420) -> go.Figure:
+    """Rows are true classes, columns predictions; each cell shows its count. An invisible point on
+    every cell makes cells clickable (a heatmap itself cannot be selected); its customdata is the
+    cell's number, true * C + predicted. `selected` (true, predicted) outlines one cell."""
     labels = list(classes)
-    return _figure([dict(
-        type="heatmap", z=matrix, x=labels, y=labels, colorscale="Blues", showscale=False,
-        texttemplate="%{z}", hovertemplate=f"{y_title}: %{{y}}<br>{x_title}: %{{x}}<br>%{{z}}<extra></extra>",
-    )], title=title, x_title=x_title, y_title=y_title, height=height,
-        xaxis=dict(type="category", side="bottom"), yaxis=dict(autorange="reversed", type="category"))
+    n = len(labels)
+    true, predicted = np.divmod(np.arange(n * n), n)
+    cells = dict(type="scatter", x=[labels[p] for p in predicted], y=[labels[t] for t in true], mode="markers",
+                 marker=dict(size=28, opacity=0.01, color="#000000"), customdata=np.arange(n * n),
+                 text=matrix.reshape(-1),
+                 hovertemplate=f"{y_title}: %{{y}}<br>{x_title}: %{{x}}<br>%{{text}}<extra></extra>")
+    outline = [] if selected is None else [dict(
+        type="rect", xref="x", yref="y", x0=selected[1] - 0.5, x1=selected[1] + 0.5, y0=selected[0] - 0.5,
+        y1=selected[0] + 0.5, line=dict(color=MARKER_COLOUR, width=3))]
+    return _figure([dict(type="heatmap", z=matrix, x=labels, y=labels, colorscale="Blues", showscale=False,
+                         texttemplate="%{z}", hoverinfo="skip"), cells],
+                   title=title, x_title=x_title, y_title=y_title, height=height, showlegend=False,
+                   shapes=outline, clickmode="event+select",
+                   xaxis=dict(type="category", side="bottom"), yaxis=dict(autorange="reversed", type="category"))
 
 
 def image_figure(image: np.ndarray, *, title: str = "", height: int = 240, shapes: Sequence[dict] = ()) -> go.Figure:

@@ -2,7 +2,7 @@
 layer's filters and a saliency map. Pure torch: the playground draws these, a notebook can too.
 
 Pass a model in eval mode; for one that may still be training on another thread, pass
-`core.rnn_analysis.snapshot(model)`, a private copy.
+`core.models.snapshot(model)`, a private copy.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from core.embedding import place
 from core.models import CNN
 
 
@@ -63,3 +64,15 @@ def saliency(model: nn.Module, image: np.ndarray, target: int) -> np.ndarray:
     peak = contribution.max()
     return (contribution / peak if peak > 0 else contribution).numpy()
 
+
+
+def place_among(model: nn.Module, image: np.ndarray, test_images: torch.Tensor, coords: np.ndarray,
+                k: int = 10) -> np.ndarray:
+    """Where `image` (28, 28) in [0, 1] lands in an embedding frame: `coords` (N, 2) are the frame's
+    positions of `test_images` (N, 28, 28) uint8. Both go through `model` to its last hidden layer,
+    and the image is placed at the mean position of its k nearest test images there
+    (core.embedding.place). The same model and image always give the same place."""
+    with torch.inference_mode():
+        _, test_features = model(test_images.float().div(255))
+        _, features = model(_batch(image))
+    return place(test_features.numpy(), coords, features.numpy(), k)[0]

@@ -47,8 +47,18 @@ def accuracy_curve(records: Sequence) -> tuple[np.ndarray, np.ndarray]:
 
 def latest(records: Sequence, attribute: str):
     """The most recent non-None value of `attribute`, or None."""
+    record = latest_record(records, attribute)
+    return None if record is None else getattr(record, attribute)
+
+
+def latest_record(records: Sequence, attribute: str):
+    """The most recent record whose `attribute` is not None (an evaluation, an embedding), or None."""
     for record in reversed(records):
-        value = getattr(record, attribute, None)
-        if value is not None:
-            return value
+        if getattr(record, attribute, None) is not None:
+            return record
     return None
+
+
+def with_attribute(records: Sequence, attribute: str) -> list:
+    """Every record whose `attribute` is not None, in order (e.g. all embedding frames)."""
+    return [record for record in records if getattr(record, attribute, None) is not None]

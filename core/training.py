@@ -78,11 +78,26 @@ CLASSIFIER_BOUNDS = {
 
 @dataclass(frozen=True)
 class Evaluation:
+    """What the network said about the test subset (the first N test images) at one step."""
+
     accuracy: float  # on the test subset
     confusion: np.ndarray  # (C, C) counts: rows are true classes, columns predictions
-    gallery_index: np.ndarray  # (G,) test-set indices shown, misclassified first
-    gallery_pred: np.ndarray  # (G,) predicted class
-    gallery_conf: np.ndarray  # (G,) probability of the predicted class
+    predicted: np.ndarray  # (N,) uint8: the class predicted for each test image of the subset
+    confidence: np.ndarray  # (N,) float16: the probability it gave that class
+    gallery_index: np.ndarray  # (G,) test-set indices shown in the gallery, misclassified first
+
+    @property
+    def gallery_pred(self) -> np.ndarray:
+        return self.predicted[self.gallery_index]
+
+    @property
+    def gallery_conf(self) -> np.ndarray:
+        return self.confidence[self.gallery_index]
+
+    def in_cell(self, true_labels: np.ndarray, true: int, predicted: int) -> np.ndarray:
+        """Indices of the subset's images of class `true` that were predicted `predicted`
+        (`true_labels`: the subset's labels)."""
+        return np.flatnonzero((true_labels[:len(self.predicted)] == true) & (self.predicted == predicted))
 
 
 @dataclass(frozen=True)
@@ -213,9 +228,9 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, num_classes: in
     evaluation = Evaluation(
         accuracy=correct.float().mean().item(),
         confusion=confusion.numpy(),
+        predicted=pred.numpy().astype(np.uint8),  # 100 classes at most (CNNSpec's bound)
+        confidence=conf.numpy().astype(np.float16),
         gallery_index=order.numpy(),
-        gallery_pred=pred[order].numpy(),
-        gallery_conf=conf[order].numpy(),
     )
     features = torch.cat(kept).numpy() if kept else np.empty((0, 0), np.float32)
     return evaluation, features

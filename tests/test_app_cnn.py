@@ -1,12 +1,15 @@
 """AppTest: the home page and the CNN page, including a short training run."""
 
 import dataclasses
+import json
+
+import numpy as np
 
 from tests.conftest import open_page, train
+from ui.classifier_view import selection_filter
 
 
 def chart_titles(at):
-    import json
     return [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in at.get("plotly_chart")]
 
 
@@ -115,3 +118,53 @@ def test_a_diverged_run_offers_no_whole_test_set_figure(app_env, monkeypatch):
     train(at, "cnn")
     assert at.error and "learning rate" in at.error[0].value
     assert "cnn.btn.whole_test" not in [button.key for button in at.button]  # a diverged network's score means nothing
+
+
+def gallery_indices(at) -> list[int]:
+    import re
+    (gallery,) = [html.proto.body for html in at.get("html") if "livelab-gallery" in html.proto.body]
+    return [int(i) for i in re.findall(r'data-index="(\d+)"', gallery)]
+
+
+def test_the_timeline_shows_every_chart_at_the_step_chosen(app_env):
+    at = open_page("app_pages/cnn.py")
+    at.slider(key="widget.cnn.eval_every").set_value(10)
+    at.slider(key="widget.cnn.embed_every").set_value(10)
+    run = train(at, "cnn")  # 12 steps: evaluations at 1, 10 and 12, embedding frames at 10 and 12
+    assert at.slider(key="cnn.timeline.step").value == 12  # follows the newest step
+    at.slider(key="cnn.timeline.step").set_value(11).run()
+    assert not at.exception
+    titles = chart_titles(at)
+    assert "Confusion matrix (step 10)" in titles and "Last hidden layer, t-SNE (step 10)" in titles
+    evaluation = run.records[9].evaluation  # the last evaluation at or before step 11
+    assert f"Test accuracy: {evaluation.accuracy:.1%}" in titles
+    assert gallery_indices(at) == evaluation.gallery_index.tolist()
+    specs = {json.loads(c.proto.spec)["layout"]["title"]["text"]: json.loads(c.proto.spec)
+             for c in at.get("plotly_chart")}
+    loss = specs["Training loss"]
+    assert loss["layout"]["shapes"][0]["x0"] == 11  # the step marked on the curve
+    at.slider(key="cnn.timeline.step").set_value(5).run()
+    assert "Confusion matrix (step 1)" in chart_titles(at)
+    assert not any("t-SNE" in title for title in chart_titles(at))  # no frame yet at step 5
+
+
+def test_a_confusion_cell_filters_the_gallery_to_that_cells_images(app_env):
+    at = open_page("app_pages/cnn.py")
+    run = train(at, "cnn")
+    evaluation, true = run.records[-1].evaluation, run.data.test_y[:1000].numpy()
+    t, p = divmod(int(np.argmax(evaluation.confusion)), len(run.data.classes))  # the fullest cell
+    at.session_state["cnn.gallery_filter"] = selection_filter(
+        "confusion", [{"customdata": t * 10 + p}], 10)  # what a click on that cell sets
+    at.run()
+    expected = [i for i in range(len(evaluation.predicted)) if true[i] == t and evaluation.predicted[i] == p]
+    assert gallery_indices(at) == expected[:60] and len(expected) == evaluation.confusion[t, p]
+    assert any(f"Test images: true {t}, predicted {p}" in md.value for md in at.markdown)
+    at.button(key="cnn.clear_filter").click().run()
+    assert gallery_indices(at) == evaluation.gallery_index.tolist()
+
+
+def test_selection_events_become_gallery_filters():
+    assert selection_filter("confusion", [{"customdata": 23}], 10) == ("cell", 2, 3)
+    assert selection_filter("embedding", [{"customdata": 7}, {"customdata": 3}, {"customdata": 7}], 10) == (
+        "points", 3, 7)
+    assert selection_filter("embedding", [], 10) is None

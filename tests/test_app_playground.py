@@ -5,6 +5,7 @@ import base64
 import io
 import json
 
+import numpy as np
 from PIL import Image, ImageDraw
 
 from core.models import RNNClassifierSpec
@@ -153,3 +154,27 @@ def test_the_page_speaks_chinese(app_env):
     assert at.title[0].value.startswith("✏️ 试验场")
     assert not any(text.value.startswith("[") for text in [*at.info, *at.markdown, *at.caption])
 
+
+
+def test_the_drawing_is_placed_among_the_cnn_runs_test_digits(app_env):
+    from core.inspect_cnn import place_among
+    from core.models import snapshot
+    from core.preprocess import to_mnist
+
+    at = open_page(PAGE)
+    quick_train(at)
+    draw_on_canvas(at, a_zero())
+    assert not at.exception
+    spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                if json.loads(c.proto.spec)["layout"]["title"]["text"].endswith("and your digit"))
+    star = spec["data"][-1]
+    assert star["name"] == "your digit" and star["marker"]["symbol"] == "star"
+    run = at.session_state["cnn.run"]
+    frame = run.records[-1].embedding  # 12 steps: the run's only frame, at its last step
+    canvas = np.asarray(a_zero().convert("RGBA"))
+    expected = place_among(snapshot(run.model), to_mnist(canvas), run.data.test_x[:len(frame.labels)], frame.coords)
+    assert np.allclose([star["x"][0], star["y"][0]], expected, atol=1e-5)
+    draw_on_canvas(at, a_zero())  # the same drawing again: the same place
+    again = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                 if json.loads(c.proto.spec)["layout"]["title"]["text"].endswith("and your digit"))["data"][-1]
+    assert (again["x"], again["y"]) == (star["x"], star["y"])

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from sklearn.neighbors import KNeighborsClassifier
 
-from core.embedding import project
+from core.embedding import place, project
 
 
 def blobs(n=300, classes=5, dims=64, seed=0):
@@ -50,3 +50,30 @@ def test_tiny_inputs_do_not_crash():
 def test_unknown_method_is_refused():
     with pytest.raises(ValueError):
         project(np.ones((10, 3)), "umap")
+
+
+def test_place_puts_a_point_at_the_mean_of_its_nearest_neighbours():
+    rng = np.random.default_rng(0)
+    features, coords = rng.normal(size=(50, 8)), rng.normal(size=(50, 2))
+    new = rng.normal(size=(3, 8))
+    placed = place(features, coords, new, k=4)
+    for point, xy in zip(new, placed, strict=True):
+        nearest = np.argsort(np.linalg.norm(features - point, axis=1))[:4]  # brute force, independently
+        assert np.allclose(xy, coords[nearest].mean(0), atol=1e-6)
+
+
+def test_a_drawing_that_is_a_test_image_lands_on_that_image(tiny_digits):
+    import torch
+
+    from core.inspect_cnn import place_among
+    from core.models import CNNSpec
+
+    model = CNNSpec().build(seed=1).eval()
+    images = tiny_digits.test_x[:40]
+    coords = np.random.default_rng(1).normal(size=(40, 2)).astype(np.float32)
+    for j in (0, 17):
+        xy = place_among(model, images[j].numpy() / 255.0, images, coords, k=1)
+        assert np.allclose(xy, coords[j], atol=1e-6)
+    twice = [place_among(model, images[3].numpy() / 255.0, images, coords) for _ in range(2)]
+    assert np.array_equal(*twice)  # deterministic
+    assert torch.is_grad_enabled()

@@ -23,7 +23,7 @@ from core.runner import FINISHED, STOPPED
 from core.training import whole_test_accuracy
 from ui.charts import loss_chart
 from ui.i18n import t
-from ui.runs import Follower
+from ui.timeline import step_slider
 
 GALLERY_COLUMNS = 12
 RIGHT_COLOUR, WRONG_COLOUR = "#15803d", "#dc2626"
@@ -54,65 +54,149 @@ def show_before_training(data: ImageData, spec: ModelSpec, seed: int) -> None:
 
 
 class ClassifierCharts:
-    """A classifier run's charts, drawn by `follower()`: the loss and accuracy at every redraw; the
-    embedding, confusion matrix and gallery, which change only at an evaluation, less often. Each
-    chart is built once per evaluation."""
+    """A classifier run's charts, all at one step of the timeline: the loss and accuracy up to it,
+    and the embedding, confusion matrix and gallery of the last evaluation at or before it. The
+    confusion matrix and the embedding are linked to the gallery: click a cell, or select points,
+    and the gallery shows those test images. Figures are built once per step shown."""
+
+    GALLERY_MAX = 60  # images a filtered gallery shows (a diagonal cell can hold hundreds)
 
     def __init__(self, data: ImageData, key: str):
-        self.data, self.key = data, key  # key: the charts' element keys (a page may show several runs)
-        self._built: dict[str, tuple[int, object]] = {}  # chart -> (the step it shows, its figure or html)
+        self.data, self.key = data, key  # key: session-state and element keys of this page's charts
+        self._built: dict[str, tuple[object, object]] = {}  # chart -> (what it shows, its figure or html)
 
-    def follower(self) -> Follower:
-        return Follower(self.draw_curves, self.draw_evaluation)
-
-    def draw_curves(self, records: Sequence) -> None:
+    def draw(self, records: Sequence) -> None:
+        step = step_slider(f"{self.key}.timeline", len(records), t("charts.timeline"), t("charts.timeline_help"))
+        shown = records[:step]
         left, right = st.columns(2)
-        loss_chart(records, y_title=t("charts.loss"), key=f"{self.key}.loss", place=left)
-        evaluated = _last_with(records, "evaluation")
-        if evaluated is not None:
-            right.plotly_chart(self._once("accuracy", evaluated.step, lambda: self._accuracy_figure(records)),
-                               key=f"{self.key}.accuracy")
-
-    def draw_evaluation(self, records: Sequence) -> None:
-        left, right = st.columns(2)
-        embedded = _last_with(records, "embedding")
-        if embedded is not None:
-            left.plotly_chart(self._once("embedding", embedded.step, lambda: self._embedding_figure(embedded)),
-                              key=f"{self.key}.embedding")
-        evaluated = _last_with(records, "evaluation")
+        loss_chart(shown, y_title=t("charts.loss"), key=f"{self.key}.loss", place=left, marker=step,
+                   x_range=(1, len(records)))
+        evaluated = series.latest_record(shown, "evaluation")
         if evaluated is None:
             return
-        right.plotly_chart(self._once("confusion", evaluated.step, lambda: self._confusion_figure(evaluated)),
-                           key=f"{self.key}.confusion")
-        evaluation = evaluated.evaluation
-        gallery = self._once("gallery", evaluated.step, lambda: gallery_html(
-            self.data, evaluation.gallery_index, evaluation.gallery_pred, evaluation.gallery_conf))
-        if gallery:
-            st.markdown(f"**{t('charts.gallery_title')}**")
-            st.html(gallery)
+        right.plotly_chart(self._once("accuracy", (step, len(records)), lambda: self._accuracy_figure(
+            shown, step, len(records))), key=f"{self.key}.accuracy")
+        left, right = st.columns(2)
+        frames = series.with_attribute(shown, "embedding")
+        selection = st.session_state.get(self._filter_key)
+        generation = st.session_state.get(f"{self.key}.selection_generation", 0)  # a new key clears a selection
+        if frames:
+            left.plotly_chart(self._once("embedding", frames[-1].step, lambda: self._embedding_figure(frames)),
+                              key=f"{self.key}.embedding.{generation}", on_select=self._points_selected,
+                              selection_mode=("box", "lasso"))
+        cell = selection[1:] if selection and selection[0] == "cell" else None
+        right.plotly_chart(self._once("confusion", (evaluated.step, cell), lambda: self._confusion_figure(
+            evaluated, cell)), key=f"{self.key}.confusion.{generation}", on_select=self._cell_selected,
+            selection_mode="points")
+        self._gallery(evaluated, selection)
 
-    def _once(self, chart: str, step: int, build):
-        """The chart for `step`, built the first time it is asked for."""
-        if self._built.get(chart, (None,))[0] != step:
-            self._built[chart] = (step, build())
+    # --- linked views: a selection filters the gallery ---------------------------------------------
+
+    @property
+    def _filter_key(self) -> str:
+        return f"{self.key}.gallery_filter"
+
+    def _cell_selected(self) -> None:
+        self._select(selection_filter("confusion", self._selected_points("confusion"), len(self.data.classes)))
+
+    def _points_selected(self) -> None:
+        self._select(selection_filter("embedding", self._selected_points("embedding"), len(self.data.classes)))
+
+    def _select(self, selection: tuple | None) -> None:
+        if selection is not None:
+            st.session_state[self._filter_key] = selection
+
+    def _selected_points(self, chart: str) -> list[dict]:
+        generation = st.session_state.get(f"{self.key}.selection_generation", 0)
+        event = st.session_state.get(f"{self.key}.{chart}.{generation}")
+        return list(event["selection"]["points"]) if event else []
+
+    def _clear_filter(self) -> None:
+        st.session_state.pop(self._filter_key, None)
+        generation_key = f"{self.key}.selection_generation"
+        st.session_state[generation_key] = st.session_state.get(generation_key, 0) + 1
+
+    def _gallery(self, record, selection) -> None:
+        """The gallery at `record`'s evaluation: mistakes first, or the images a selection chose."""
+        evaluation = record.evaluation
+        if selection is None:
+            st.markdown(f"**{t('charts.gallery_title')}**")
+            index = evaluation.gallery_index
+        else:
+            index = self._selected_images(evaluation, selection)
+            shown = index[:self.GALLERY_MAX]
+            what = (t("charts.filter_cell", true=self.data.classes[selection[1]],
+                      predicted=self.data.classes[selection[2]]) if selection[0] == "cell"
+                    else t("charts.filter_points"))
+            text, button = st.columns([4, 1], vertical_alignment="center")
+            text.markdown(t("charts.filter_title", what=what, shown=len(shown), n=len(index), step=record.step))
+            button.button(t("charts.filter_clear"), key=f"{self.key}.clear_filter", on_click=self._clear_filter,
+                          width="stretch")
+            index = shown
+        gallery = self._once("gallery", (record.step, selection), lambda: gallery_html(
+            self.data, index, evaluation.predicted[index], evaluation.confidence[index]))
+        if gallery:
+            st.html(gallery)
+        elif selection is not None:
+            st.caption(t("charts.filter_empty"))
+
+    def _selected_images(self, evaluation, selection) -> np.ndarray:
+        if selection[0] == "cell":
+            return evaluation.in_cell(self.data.test_y.numpy(), selection[1], selection[2])
+        return np.asarray([i for i in selection[1:] if i < len(evaluation.predicted)], dtype=np.int64)
+
+    # --- figures -----------------------------------------------------------------------------
+
+    def _once(self, chart: str, shows, build):
+        """The chart for `shows` (a step, a selection), built the first time it is asked for."""
+        if chart not in self._built or self._built[chart][0] != shows:
+            self._built[chart] = (shows, build())
         return self._built[chart][1]
 
-    def _accuracy_figure(self, records: Sequence):
+    def _accuracy_figure(self, records: Sequence, step: int, newest: int):
         steps, accuracy = series.accuracy_curve(records)
         return figures.curves_figure(
             [(t("charts.accuracy"), steps, accuracy)], title=t("charts.accuracy_title", value=f"{accuracy[-1]:.1%}"),
-            x_title=t("charts.step"), y_title=t("charts.accuracy"), y_range=(0, 1), markers=True)
+            x_title=t("charts.step"), y_title=t("charts.accuracy"), y_range=(0, 1), markers=True, marker=step,
+            x_range=(1, newest))
 
-    def _confusion_figure(self, record):
+    def _confusion_figure(self, record, cell):
         return figures.confusion_figure(
             record.evaluation.confusion, self.data.classes, title=t("charts.confusion_title", step=record.step),
-            x_title=t("charts.predicted"), y_title=t("charts.true"))
+            x_title=t("charts.predicted"), y_title=t("charts.true"), selected=cell)
 
-    def _embedding_figure(self, record):
-        frame = record.embedding
+    def _embedding_figure(self, frames: Sequence):
+        method = t(f"charts.method_{frames[-1].embedding.method}")
+        labels = frames[-1].embedding.labels
         return figures.embedding_figure(
-            frame.coords, frame.labels, self.data.classes,
-            title=t("charts.embedding_title", method=t(f"charts.method_{frame.method}"), step=record.step))
+            [(t("charts.frame_label", step=r.step), r.embedding.coords) for r in frames], labels, self.data.classes,
+            title=t("charts.embedding_title", method=method, step=frames[-1].step),
+            hover=hover_art(self.data, len(labels)), play=t("charts.play"), pause=t("charts.pause"))
+
+
+def selection_filter(chart: str, points: Sequence[dict], num_classes: int) -> tuple | None:
+    """A Plotly selection event's points -> the gallery's filter: ("cell", true, predicted) for a
+    click on the confusion matrix (its points' customdata is true * C + predicted), ("points",
+    i, j, ...) for test images selected in the embedding (customdata: the test image's index);
+    None when nothing is selected."""
+    if not points:
+        return None
+    if chart == "confusion":
+        return ("cell", *divmod(int(points[0]["customdata"]), num_classes))
+    return ("points", *sorted({int(point["customdata"]) for point in points}))
+
+
+_hover_art: dict[tuple[int, int], tuple[ImageData, list[str]]] = {}
+
+
+def hover_art(data: ImageData, n: int) -> list[str]:
+    """Each of the first `n` test images as its label above a picture in Braille dots, for the
+    embedding's hover box; made once per dataset (the points of a frame are always these images)."""
+    key = (id(data), n)
+    if key not in _hover_art:
+        _hover_art[key] = (data, [f"{data.classes[int(y)]}<br>{figures.digit_art(x)}"
+                                  for x, y in zip(data.test_x[:n].numpy(), data.test_y[:n].tolist(), strict=True)])
+    return _hover_art[key][1]
 
 
 def whole_test_set(run: Run, page: str) -> None:
@@ -146,7 +230,7 @@ def gallery_html(data: ImageData, index, predicted, confidence) -> str:
         label = f'<b style="color:{RIGHT_COLOUR if right else WRONG_COLOUR}">{"" if right else "✗ "}' \
                 f'{escape(data.classes[pred])}</b>'
         caption = t("charts.gallery_caption", pred=label, true=escape(data.classes[true]), conf=f"{conf:.0%}")
-        cells.append(f'<figure style="margin:0;text-align:center;font-size:0.75rem;line-height:1.2">'
+        cells.append(f'<figure data-index="{j}" style="margin:0;text-align:center;font-size:0.75rem;line-height:1.2">'
                      f'<img src="{png_data_uri(data.test_x[j].numpy())}" alt="{escape(data.classes[true])}" '
                      f'style="width:100%;image-rendering:pixelated"><figcaption>{caption}</figcaption></figure>')
     return (f'<div class="livelab-gallery" style="display:grid;gap:0.5rem;'
@@ -164,9 +248,3 @@ def _png_data_uri(pixels: bytes, shape: tuple[int, ...]) -> str:
     Image.fromarray(np.frombuffer(pixels, np.uint8).reshape(shape)).save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
-
-def _last_with(records: Sequence, attribute: str):
-    for record in reversed(records):
-        if getattr(record, attribute) is not None:
-            return record
-    return None

@@ -58,7 +58,7 @@ CNN = PageSpec("cnn", presets.CNN, (
     Control("eval_every", 10, 500, 10),
     Control("test_size", 100, 5000, 100),
     Control("embed_method", options=EMBED_METHODS),
-    Control("embed_every", 50, 1000, 50),
+    Control("embed_every", 10, 1000, 10),
     Control("embed_points", 100, 1000, 50),
     SEED,
 ))

@@ -17,6 +17,7 @@ from core.run import Run, classifier_run
 from ui import page_specs, runs
 from ui.controls import current
 from ui.i18n import t
+from ui.placement_view import show_among_test_digits
 
 PAGE = "playground"
 CLASSIFIERS = {page_specs.CNN.key: CNN, page_specs.RNN_CLASSIFIER.key: RNNClassifier}  # page -> what it trains
@@ -140,8 +141,9 @@ def show_predictions(trained: dict[str, Run], x: np.ndarray) -> None:
                 rnn_rows = read_rows(snapshot(run.model), torch.from_numpy((x * 255).round().astype(np.uint8)))
                 show_prediction(page, run, rnn_rows.probabilities[-1])
     if cnn_view is not None:
-        label = trained[page_specs.CNN.key].data.classes[int(cnn_view.probabilities.argmax())]
-        show_cnn_inside(cnn_view, x, label)
+        cnn = trained[page_specs.CNN.key]
+        show_cnn_inside(cnn_view, x, cnn.data.classes[int(cnn_view.probabilities.argmax())])
+        show_among_test_digits(cnn, x)
     if rnn_rows is not None:
         show_rnn_inside(trained[page_specs.RNN_CLASSIFIER.key], rnn_rows.probabilities)
 
@@ -151,5 +153,5 @@ def follow_training() -> None:
     for page in CLASSIFIERS:
         run = runs.get(page)
         if run is not None and run.job.running:
-            runs.follow(run, runs.Follower(lambda records: None))
+            runs.follow(run, lambda records: None)
             break

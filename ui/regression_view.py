@@ -15,6 +15,7 @@ from core.regression import preview as preview_signals
 from core.run import Run
 from ui.charts import loss_chart
 from ui.i18n import t
+from ui.timeline import step_slider
 
 PAGE = "rnn_regression"
 CURVE_POINTS = 3_000  # per drawn signal: a long run (500 windows of 50 points) is thinned to this
@@ -46,12 +47,17 @@ def prediction_chart(records: Sequence, title: str, highlight: bool = False):
 
 
 def draw_training(records: Sequence) -> None:
-    """The live prediction on top, the loss and the hidden units below."""
-    st.plotly_chart(prediction_chart(records, t("rnn_regression.live_title", step=records[-1].step),
-                                     highlight=True), key=f"{PAGE}.live")
+    """The prediction against the target window after window, the loss and the hidden units, all
+    up to the window the timeline shows (the newest while training, unless rewound)."""
+    window = step_slider(f"{PAGE}.timeline", len(records), t("rnn_regression.timeline"),
+                         t("rnn_regression.timeline_help"))
+    shown = records[:window]
+    st.plotly_chart(prediction_chart(shown, t("rnn_regression.live_title", step=window), highlight=True),
+                    key=f"{PAGE}.live")
     loss, hidden = st.columns(2)
-    loss_chart(records, y_title=t("rnn_regression.mse"), key=f"{PAGE}.loss", place=loss)
-    time, units = series.downsample(*hidden_over_time(records), max_points=HEATMAP_COLUMNS)
+    loss_chart(shown, y_title=t("rnn_regression.mse"), key=f"{PAGE}.loss", place=loss, marker=window,
+               x_range=(1, len(records)))
+    time, units = series.downsample(*hidden_over_time(shown), max_points=HEATMAP_COLUMNS)
     hidden.plotly_chart(figures.heatmap_figure(
         units.T, time, title=t("rnn_regression.hidden_title"), x_title=t("rnn_regression.time"),
         y_title=t("rnn_regression.hidden_unit")), key=f"{PAGE}.hidden")

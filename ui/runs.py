@@ -1,9 +1,9 @@
 """Train / Stop / Continue / Reset for any page, and following a run live.
 
 A page's run (core.run.Run) lives in st.session_state, so a Stop click, a page switch or a rerun
-never loses a step. Training happens off the page's thread; the page follows it with fragments
-that redraw a few times a second (st.fragment(run_every=...)), so every widget stays responsive and
-several runs on one page update independently.
+never loses a step. Training happens off the page's thread; the page follows each run with a
+fragment that redraws a few times a second (st.fragment(run_every=...)), so every widget stays
+responsive and several runs on one page update independently.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import streamlit as st
 
@@ -24,7 +23,6 @@ from ui.i18n import t
 
 REDRAW_SECONDS = 0.3  # the live charts' refresh period while training...
 DRAW_SHARE = 0.2  # ...made longer when drawing would take more of the time: it shares the cores with training
-SLOW_REDRAW_SECONDS = 1.5  # charts that change only at an evaluation (accuracy, embedding, confusion, gallery)
 _draw_seconds: weakref.WeakKeyDictionary[Run, float] = weakref.WeakKeyDictionary()  # each run's last redraw
 OWNER_KEY = "runs.owner"
 LEAVE_MARGIN_S = 5  # released this long after Streamlit would no longer let the session reconnect
@@ -115,19 +113,10 @@ def panel(page: str, start: Callable[[], Run], settings: dict, data=None,
     return run
 
 
-@dataclass(frozen=True)
-class Follower:
-    """How a page draws one run: `draw(records)` every REDRAW_SECONDS while it trains, and
-    `draw_slow(records)`, if given, below it every SLOW_REDRAW_SECONDS (charts that change only at
-    an evaluation). Each runs in a fragment of its own and draws its elements afresh each time."""
-
-    draw: Callable[[Sequence], None]
-    draw_slow: Callable[[Sequence], None] | None = None
-
-
-def follow(run: Run, follower: Follower) -> None:
-    """Draw the run's progress and records now and, while it trains, again and again in fragments
-    of their own. When the run ends the whole page reruns, so its buttons and status follow."""
+def follow(run: Run, draw: Callable[[Sequence], None]) -> None:
+    """Draw the run's progress and `draw(records)` now and, while it trains, again every redraw
+    period, in a fragment: the rest of the page stays responsive, and widgets drawn by `draw` rerun
+    only the fragment. When the run ends the whole page reruns, so its buttons and status follow."""
     training = run.job.running
 
     def live() -> None:
@@ -136,19 +125,12 @@ def follow(run: Run, follower: Follower) -> None:
         _progress(run)
         records = run.records[:len(run.records)]
         if records:
-            follower.draw(records)
+            draw(records)
         _draw_seconds[run] = time.perf_counter() - started
         if training and not run.job.running:
             st.rerun()  # it has just ended: redraw the page with its final state and buttons
 
-    def slow() -> None:
-        records = run.records[:len(run.records)]
-        if records:
-            follower.draw_slow(records)
-
     st.fragment(live, run_every=_period(run) if training else None)()
-    if follower.draw_slow is not None:
-        st.fragment(slow, run_every=max(SLOW_REDRAW_SECONDS, _period(run)) if training else None)()
     if not training:
         _status(run)
 
