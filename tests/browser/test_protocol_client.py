@@ -1,0 +1,31 @@
+"""bench/classroom.py seats 30-40 students with a protocol-level client (bench/streamlit_client.py)
+instead of Chromium. Against the real server, such a tab must open a page, press Train and see the
+run advance to its end on the server, or the benchmark's figures would be about nothing."""
+
+import asyncio
+
+import pytest
+
+from bench.streamlit_client import Tab
+from tests.browser.conftest import BROWSER_MAX_STEPS
+
+pytestmark = pytest.mark.browser
+
+
+async def train_once(app_url: str) -> Tab:
+    tab = Tab(app_url, "dataset=digits&lang=en")
+    await tab.open("cnn", timeout_s=120)
+    assert tab.enabled("cnn.btn.train")
+    assert tab.state.progress.total == 0  # nothing has trained yet
+    await tab.click("cnn.btn.train")
+    await tab.wait_for(lambda state: state.finished_runs > 0 or bool(state.exceptions), 120)
+    await tab.wait_until_idle(60)
+    await tab.close()
+    return tab
+
+
+def test_a_protocol_tab_trains_the_cnn_to_the_end(app_url):
+    tab = asyncio.run(train_once(app_url))
+    assert not tab.state.exceptions
+    assert tab.state.progress.done == tab.state.progress.total == int(BROWSER_MAX_STEPS)
+    assert tab.enabled("cnn.btn.train")  # the page was drawn again once the run had ended
