@@ -2,11 +2,9 @@
 instead of Chromium. Against the real server, such a tab must open a page, press Train and see the
 run advance to its end on the server, or the benchmark's figures would be about nothing."""
 
-import asyncio
-
 import pytest
 
-from bench.streamlit_client import Tab
+from bench.streamlit_client import EventLoopThread, Tab
 from tests.browser.conftest import BROWSER_MAX_STEPS
 
 pytestmark = pytest.mark.browser
@@ -25,7 +23,11 @@ async def train_once(app_url: str) -> Tab:
 
 
 def test_a_protocol_tab_trains_the_cnn_to_the_end(app_url):
-    tab = asyncio.run(train_once(app_url))
+    loop = EventLoopThread()  # as in the benchmark (Playwright's sync API may hold this thread's loop)
+    try:
+        tab = loop.call(train_once(app_url), timeout_s=300)
+    finally:
+        loop.close()
     assert not tab.state.exceptions
     assert tab.state.progress.done == tab.state.progress.total == int(BROWSER_MAX_STEPS)
     assert tab.enabled("cnn.btn.train")  # the page was drawn again once the run had ended
