@@ -29,7 +29,7 @@ The load run (default), in order:
      CNN page; both times are printed (drawn = script finished and the title / an enabled Train).
   6. the server's RSS (at the end and at its peak) and the cores it used over the window; the same
      for the browsers (every Chromium process: CPU, and RSS and PSS summed, since they share pages),
-     for this benchmark process with Playwright's driver, and what the rest of the machine used.
+     this benchmark process, Playwright's node driver, and what the rest of the machine used.
   7. every student closes the tab (context or websocket) at once. The server's CPU 0-10 s after, at
      10 s and at 30 s (each over the 5 s before), and its RSS at 30 s.
   8. after the session TTL (+5 s): the server's RSS and CPU. Streamlit drops a disconnected session
@@ -197,7 +197,7 @@ def load(args: argparse.Namespace) -> None:
     try:
         with harness.chromium() as browser, procstat.Watch({
             "server": lambda: [server.pid], "browsers": procstat.chromium_processes,
-            "harness": procstat.harness_processes,
+            "benchmark": lambda: [os.getpid()], "driver": procstat.driver_processes,
         }) as watch:
             print(f"server     healthy: rss {watch.now('server').rss:.0f} MB", flush=True)
             run_class(args, server, browser, loop, watch)
@@ -232,25 +232,27 @@ def run_class(args, server: harness.Server, browser, loop: EventLoopThread, watc
 
 def window(args, server: harness.Server, browser, watch: procstat.Watch, students, before: float) -> None:
     """Steps 4-6: progress over the window, a newcomer in it, what everything cost in it."""
-    start, machine = [watch.now(group) for group in ("server", "browsers", "harness")], procstat.machine_cpu_seconds()
+    start, machine = {group: watch.now(group) for group in watch.groups}, procstat.machine_cpu_seconds()
     first = students.progress()
     time.sleep(min(NEWCOMER_AFTER_S, args.train_seconds / 3))
     home, cnn = first_visit(browser, server.url, query_of(args))
     print(f"newcomer   during the load: home drawn {home:.2f} s, CNN page drawn {cnn:.2f} s", flush=True)
-    time.sleep(max(0.0, start[0].at + args.train_seconds - time.monotonic()))
+    time.sleep(max(0.0, start["server"].at + args.train_seconds - time.monotonic()))
     last = students.progress()
-    end = [watch.now(group) for group in ("server", "browsers", "harness")]
+    end = {group: watch.now(group) for group in watch.groups}
     machine = procstat.machine_cpu_seconds() - machine
     print_progress(first, last)
-    seconds = end[0].at - start[0].at
-    peak = max(r.rss for r in watch.between("server", start[0].at, end[0].at))
-    print(f"server     over the window ({seconds:.0f} s): {end[0].cores_since(start[0]):.2f} cores; rss "
-          f"{end[0].rss:.0f} MB at its end (+{end[0].rss - before:.0f} MB on before the class), peak {peak:.0f} MB")
-    print(f"browsers   over the window: {end[1].cores_since(start[1]):.2f} cores; {len(end[1].cpu)} Chromium "
-          f"processes, rss {end[1].rss:.0f} MB summed, pss {end[1].pss:.0f} MB")
-    ours = sum(end[i].cores_since(start[i]) for i in range(3))
-    print(f"harness    over the window: {end[2].cores_since(start[2]):.2f} cores (this benchmark + Playwright's "
-          f"driver); the rest of the machine: {max(0.0, machine / seconds - ours):.2f} cores", flush=True)
+    seconds = end["server"].at - start["server"].at
+    cores = {group: end[group].cores_since(start[group]) for group in watch.groups}
+    rss, browsers = end["server"].rss, end["browsers"]
+    peak = max(r.rss for r in watch.between("server", start["server"].at, end["server"].at))
+    print(f"server     over the window ({seconds:.0f} s): {cores['server']:.2f} cores; rss {rss:.0f} MB at its end "
+          f"(+{rss - before:.0f} MB on before the class), peak {peak:.0f} MB")
+    print(f"browsers   over the window: {cores['browsers']:.2f} cores; {len(browsers.cpu)} Chromium processes, "
+          f"rss {browsers.rss:.0f} MB summed, pss {browsers.pss:.0f} MB")
+    print(f"harness    over the window: this benchmark {cores['benchmark']:.2f} cores, Playwright's driver "
+          f"{cores['driver']:.2f}; the rest of the machine: {max(0.0, machine / seconds - sum(cores.values())):.2f} "
+          f"cores", flush=True)
 
 
 def print_progress(first: list[Progress], last: list[Progress]) -> None:

@@ -80,9 +80,9 @@ def chromium_processes() -> list[int]:
     return [pid for pid in descendants(os.getpid()) if command_name(pid).startswith("chrom")]
 
 
-def harness_processes() -> list[int]:
-    """This benchmark process and its helpers that are not Chromium (Playwright's node driver)."""
-    return [os.getpid(), *(pid for pid in descendants(os.getpid()) if not command_name(pid).startswith("chrom"))]
+def driver_processes() -> list[int]:
+    """Playwright's node driver, which this process started (a server it started is not counted)."""
+    return [pid for pid in descendants(os.getpid()) if command_name(pid).startswith("node")]
 
 
 @dataclass(frozen=True)
