@@ -307,52 +307,65 @@ def memory(args: argparse.Namespace) -> None:
           flush=True)
     loop = EventLoopThread()
     server = start_server(args)
-    query = query_of(args)
     try:
-        first = Tab(server.url, query)
+        first = Tab(server.url, query_of(args))
         loop.call(first.open(""))
         time.sleep(2)
         base = procstat.rss_mb(server.pid)
         print(f"memory     base (the home page drawn once): {base:.0f} MB", flush=True)
-        for page, key in EVERY_PAGE:
-            loop.call(first.go_to(page))
-            seconds = loop.call(train_to_the_end(first, key))
-            rss = procstat.rss_mb(server.pid)
-            print(f"memory     one student, after training {page} ({steps(first)} in {seconds:.0f} s): {rss:.0f} MB "
-                  f"(base + {rss - base:.0f} MB)", flush=True)
-        previous, tabs = procstat.rss_mb(server.pid), [first]
-        for number in range(1, args.students + 1):
-            tab = Tab(server.url, query)
-            tabs.append(tab)
-            loop.call(tab.open("cnn"))
-            seconds = loop.call(train_to_the_end(tab, "cnn.btn.train"))
-            rss = procstat.rss_mb(server.pid)
-            print(f"memory     further student {number} trained the CNN ({steps(tab)} in {seconds:.0f} s): "
-                  f"{rss:.0f} MB ({rss - previous:+.0f} MB)", flush=True)
-            previous = rss
+        every_page(loop, first, server.pid, base)
+        tabs = [first, *cnn_students(loop, server, query_of(args), args.students, base)]
         errors = [error for tab in tabs for error in tab.state.exceptions]
-        class_size = len(tabs)
-        print(f"memory     {class_size} students: {previous:.0f} MB, base + {previous - base:.0f} MB"
-              f"{'; errors: ' + str(errors[:3]) if errors else ''}")
+        if errors:
+            print(f"errors     {len(errors)} exceptions on the pages; the first: {errors[0]}")
         loop.call_all(tab.close() for tab in tabs)
     finally:
         harness.stop_server(server)
         loop.close()
 
 
+def every_page(loop: EventLoopThread, tab: Tab, pid: int, base: float) -> None:
+    """One student trains on every page in turn, each run to its end; RSS after each."""
+    for page, key in EVERY_PAGE:
+        loop.call(tab.go_to(page))
+        seconds = loop.call(train_to_the_end(tab, key))
+        rss = procstat.rss_mb(pid)
+        print(f"memory     one student, after training {page} ({steps(tab)} in {seconds:.0f} s): {rss:.0f} MB "
+              f"(base + {rss - base:.0f} MB)", flush=True)
+
+
+def cnn_students(loop: EventLoopThread, server: harness.Server, query: str, count: int, base: float) -> list[Tab]:
+    """`count` further students, one after another, each opens the CNN page and trains it to the
+    end; RSS after each, and on average per student (single differences are within RSS noise)."""
+    first = previous = procstat.rss_mb(server.pid)
+    tabs = []
+    for number in range(1, count + 1):
+        tab = Tab(server.url, query)
+        tabs.append(tab)
+        loop.call(tab.open("cnn"))
+        seconds = loop.call(train_to_the_end(tab, "cnn.btn.train"))
+        rss = procstat.rss_mb(server.pid)
+        print(f"memory     further student {number} trained the CNN ({steps(tab)} in {seconds:.0f} s): "
+              f"{rss:.0f} MB ({rss - previous:+.0f} MB)", flush=True)
+        previous = rss
+    print(f"memory     {count + 1} students: {previous:.0f} MB, base + {previous - base:.0f} MB; each further "
+          f"student {(previous - first) / max(1, count):+.1f} MB on average", flush=True)
+    return tabs
+
+
 def steps(tab: Tab) -> str:
-    """The last progress the tab saw, e.g. "50 of 50 steps"."""
-    return f"{tab.state.progress.done} of {tab.state.progress.total} steps"
+    """The last progress the tab saw (a run's last few steps may not be drawn before the page reruns)."""
+    return f"step {tab.state.progress.done} of {tab.state.progress.total} seen"
 
 
 async def train_to_the_end(tab: Tab, key: str) -> float:
     """Press the button `key` and wait until its run has ended and the page is drawn again; seconds."""
-    start, finished = time.monotonic(), tab.state.finished_runs
+    start = time.monotonic()
     await tab.click(key)
-    await tab.wait_for(lambda state: state.finished_runs > finished or bool(state.exceptions), RUN_TIMEOUT_S)
     await tab.wait_until_idle(RUN_TIMEOUT_S)
+    seconds = time.monotonic() - start
     await asyncio.sleep(2)  # whatever the run left behind is freed or kept by now
-    return time.monotonic() - start - 2
+    return seconds
 
 
 def main() -> None:

@@ -14,9 +14,11 @@ web/server/starlette/starlette_websocket.py, runtime/app_session.py and the fron
   sidebar's navigation does.
 - reads every ForwardMsg at once (the server drops a client whose send queue fills up) and keeps
   what a student sees: the buttons (widget id, label, disabled), the progress bar's text
-  ("Step N of M ...", from the `progress` element of each delta), alerts ("Training finished."),
-  exceptions, and whether a script is running (from new_session to a script_finished that is not
-  FINISHED_EARLY_FOR_RERUN: st.rerun's end is followed by the next run at once).
+  ("Step N of M ...", from the `progress` element of each delta), exceptions, and whether a script is
+  running (from new_session to a script_finished that is not FINISHED_EARLY_FOR_RERUN: st.rerun's
+  end is followed by the next run at once). Like the frontend, it never sees what a run enqueued
+  just before the next run started: the server drops unsent deltas then (AppSession._clear_queue),
+  e.g. a run's last "Step N of N" and its "Training finished." before the page's st.rerun.
 - presses a button as the frontend does for st.button: a rerun whose WidgetStates carry
   `trigger_value = true` for the button's id. Other widgets are left out: the server keeps their
   values from the previous run (this client never changes one).
@@ -43,7 +45,6 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 PROGRESS = re.compile(r"Step (\d+) of (\d+)")
-FINISHED = "Training finished."
 T = TypeVar("T")
 
 
@@ -62,7 +63,6 @@ class TabState:
 
     buttons: dict[str, tuple[str, bool]] = field(default_factory=dict)  # widget id -> (label, disabled)
     progress: Progress = field(default_factory=Progress)
-    finished_runs: int = 0  # "Training finished." alerts received
     exceptions: list[str] = field(default_factory=list)
     script_running: bool = False
     page_script_hash: str = ""
@@ -114,7 +114,8 @@ class Tab:
             return False
 
     async def wait_until_idle(self, timeout_s: float = 300) -> None:
-        """Until the page's script has finished (it may be following a run for a long time)."""
+        """Until the page's script has finished. After a click on Train that is when the run has
+        ended: every page follows its run in the script until it ends, then reruns itself."""
         await self.wait_for(lambda state: not state.script_running, timeout_s)
 
     async def wait_for(self, condition: Callable[[TabState], bool], timeout_s: float) -> None:
@@ -183,8 +184,6 @@ class Tab:
             match = PROGRESS.search(element.progress.text)
             if match:
                 self.state.progress = Progress(int(match[1]), int(match[2]), time.monotonic())
-        elif kind == "alert" and element.alert.body.startswith(FINISHED):
-            self.state.finished_runs += 1
         elif kind == "exception":
             self.state.exceptions.append(f"{element.exception.type}: {element.exception.message}")
 
