@@ -1,8 +1,8 @@
 """A whole class on one link: K students on one `streamlit run app.py` server, each in a browser
 session of their own pressing Train at the same moment. It prints figures, not a verdict.
 
-    python bench/classroom.py --students 8                      # 8 Chromium students... see --client
-    python bench/classroom.py --students 30 --client protocol --data mnist --root DIR
+    python bench/classroom.py --students 6                      # 6 Chromium students, bundled digits
+    python bench/classroom.py --students 30 --data mnist --root DIR   # 30 protocol clients (the default above 6)
     python bench/classroom.py --memory --students 5 --data mnist --root DIR --max-steps 300
 
 Students (--client):
@@ -45,7 +45,21 @@ The load run (default), in order:
   a full class fits in minutes; say so when quoting the figures.
 
 Memory is VmRSS from /proc/<pid>/status; CPU is utime + stime from /proc/<pid>/stat over a stretch
-of time, in cores (1.0 = one core busy). The machine's other load is printed beside the figures.
+of time, in cores (1.0 = one core busy). The machine's other load is printed beside the figures (the
+load average is no guide: it counts the server's own training threads).
+
+Limits:
+- Chromium students draw every chart on the server's cores; on a hosted app each student's browser
+  runs on the student's machine. Browser runs are pessimistic for the server; protocol runs draw
+  nothing and are closer to a hosted server's work, but do not exercise the frontend.
+- Steps come in bursts: the CNN page evaluates and computes a t-SNE frame every 100 steps, which under
+  load takes longer than the 100 steps themselves, so a short window's counts cluster at 99, 199...
+  A longer window (--train-seconds 120 or more) gives a steadier ratio.
+- A process that ends inside a window takes its CPU time with it (a closed context's renderer).
+- RSS moves by tens of MB between readings (the allocator gives memory back at its own pace): read
+  single differences with that in mind, and averages over many students.
+- --memory trains one student at a time; a class that trains at once (the load run) costs the server
+  much more memory, and keeps it.
 """
 
 from __future__ import annotations
