@@ -102,7 +102,7 @@ def bare_loop(run):
 
 def first_point_latency(data_name: str) -> None:
     """Seconds from the Train click to the first loss point in the browser (data already loaded)."""
-    with app_in_chromium(data_name, port=8765) as page:
+    with app_in_chromium(data_name) as page:
         page.get_by_role("link", name="CNN on MNIST").first.click()
         page.wait_for_selector("text=Before training", timeout=120_000)
         page.wait_for_selector(IDLE, timeout=120_000)  # data loaded, page script done

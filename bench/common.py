@@ -7,11 +7,9 @@ import argparse
 import os
 import statistics
 import struct
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +25,8 @@ import torch  # noqa: E402
 from core import threads  # noqa: E402
 from core.data import ImageData, load_images  # noqa: E402
 from core.runner import BackgroundRun  # noqa: E402
+from tests.browser import harness  # noqa: E402
+from tests.browser.steps import IDLE  # noqa: E402  (bench/ scripts import it from here)
 
 threads.use_for_page()  # the main thread only coordinates; torch work runs in `timed`, as in the app
 
@@ -132,14 +132,11 @@ def gentle_apptest_wait(poll_seconds: float = 0.02) -> Iterator[None]:
         local_script_runner.require_widgets_deltas = original
 
 
-def browser_page_run(url_path: str, data_name: str, root: str | None, port: int = 8766) -> float:
+def browser_page_run(url_path: str, data_name: str, root: str | None) -> float:
     """Press Train on a page at its default settings in Chromium, against a real `streamlit run app.py`,
     and time it until "Training finished." is on screen. The browser draws every chart on this
     machine's cores too, as on a teacher's laptop (a hosted app's students draw on their own)."""
-    with app_in_chromium(data_name, port, **({"LIVELAB_DATA_DIR": root} if root else {})) as page:
-        page.goto(f"http://127.0.0.1:{port}/{url_path}?dataset={data_name}")
-        page.wait_for_timeout(500)
-        page.wait_for_selector(IDLE, timeout=120_000)
+    with app_in_chromium(data_name, url_path, **({"LIVELAB_DATA_DIR": root} if root else {})) as page:
         page.wait_for_timeout(1500)  # the page is drawn, as a student would see it
         start = time.perf_counter()
         page.get_by_role("button", name="Train", exact=True).first.click()
@@ -175,36 +172,15 @@ def page_overhead(page_key: str, url_path: str, args: argparse.Namespace,
                   f"(range {min(values):.2f}-{max(values):.2f}x)")
 
 
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
-
-
 @contextmanager
-def app_in_chromium(data_name: str, port: int, **env: str) -> Iterator:
-    """A real `streamlit run app.py` (extra environment in `env`) and a Chromium page opened at its
-    entry point with `data_name` chosen; the server stops afterwards."""
-    from playwright.sync_api import sync_playwright
-
-    environment = {**os.environ, "LIVELAB_DOWNLOAD": "0" if data_name == "digits" else "1", **env}
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                               "--server.headless", "true"], cwd=ROOT, env=environment,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.3)
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-            page = chromium.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"http://127.0.0.1:{port}/?dataset={data_name}")
-            page.wait_for_timeout(500)
-            page.wait_for_selector(IDLE, timeout=120_000)
-            yield page
-            chromium.close()
-    finally:
-        server.terminate()
-        server.wait(10)
+def app_in_chromium(data_name: str, url_path: str = "", **env: str) -> Iterator:
+    """A real `streamlit run app.py` on a free port (extra environment in `env`) and a Chromium page
+    opened at its page `url_path` (the entry point by default) with `data_name` chosen, the script
+    finished; the server stops afterwards. Both come from the tests' browser harness."""
+    environment = {"LIVELAB_DOWNLOAD": "0" if data_name == "digits" else "1", **env}
+    with harness.running_server(environment) as server, harness.chromium() as chromium:
+        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{server.url}/{url_path}?dataset={data_name}")
+        page.wait_for_timeout(500)
+        page.wait_for_selector(IDLE, timeout=120_000)
+        yield page

@@ -125,7 +125,7 @@ def browser(data_name: str, drawings: int = 5) -> None:
     """Mouse up on the canvas -> the CNN's prediction on screen, in Chromium, after a quick run."""
     from tests.browser.test_playground import draw_a_one
 
-    with app_in_chromium(data_name, port=8766, LIVELAB_MAX_STEPS="100") as page:
+    with app_in_chromium(data_name, LIVELAB_MAX_STEPS="100") as page:
         page.get_by_role("link", name="Playground").first.click()
         page.get_by_role("button", name="Quick-train a CNN").click()
         page.get_by_text("No network has been trained").wait_for(state="detached", timeout=300_000)

@@ -24,3 +24,16 @@ def open_app(page, app_url: str, url_path: str = "", timeout_ms: int = 60_000) -
 
 def assert_no_exception(page) -> None:
     assert page.locator(EXCEPTION).count() == 0, page.locator(EXCEPTION).first.inner_text()
+
+
+# A page is drawn when its script has finished and what a student needs is on screen. Checked in
+# the page (one function, polled on every frame), so that the moment both hold is what is timed.
+HOME_DRAWN = ("() => !!document.querySelector(\"[data-testid='stApp'][data-test-script-state='notRunning']\")"
+              " && [...document.querySelectorAll('h1')].some(h => h.textContent.includes('Live Lab'))")
+TRAIN_READY = ("() => !!document.querySelector(\"[data-testid='stApp'][data-test-script-state='notRunning']\")"
+               " && [...document.querySelectorAll('button')].some(b => b.innerText.trim() === 'Train' && !b.disabled)")
+
+
+def wait_until_drawn(page, condition: str, timeout_ms: int = 120_000) -> None:
+    """Wait until `condition` (HOME_DRAWN, TRAIN_READY) holds in the page."""
+    page.wait_for_function(condition, timeout=timeout_ms)

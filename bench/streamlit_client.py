@@ -1,0 +1,227 @@
+"""A browser tab without the browser: a client that speaks Streamlit's own websocket protocol, so
+that one 2-core machine can seat 30-40 students on a server (Chromium manages about six).
+
+What it does is what Streamlit's frontend does (read from Streamlit 1.67's
+web/server/starlette/starlette_websocket.py, runtime/app_session.py and the frontend bundle):
+
+- opens ws://host:port/_stcore/stream with the subprotocol "streamlit". The frontend puts an XSRF
+  token and a session id to resume in the 2nd and 3rd subprotocol entries; the server only needs
+  the token to read a login cookie (this app has none), so a new tab sends neither. No Origin
+  header: the server accepts a connection without one.
+- sends a BackMsg `rerun_script` with a ClientState: the URL's query string and, for the page,
+  `page_name` = the URL path ("cnn"), as on a first visit to a deep link; later reruns name the
+  page by the `page_script_hash` the server announced (new_session.app_pages), as a click on the
+  sidebar's navigation does.
+- reads every ForwardMsg at once (the server drops a client whose send queue fills up) and keeps
+  what a student sees: the buttons (widget id, label, disabled), the progress bar's text
+  ("Step N of M ...", from the `progress` element of each delta), exceptions, and whether a script is
+  running (from new_session to a script_finished that is not FINISHED_EARLY_FOR_RERUN: st.rerun's
+  end is followed by the next run at once). Like the frontend, it never sees what a run enqueued
+  just before the next run started: the server drops unsent deltas then (AppSession._clear_queue),
+  e.g. a run's last "Step N of N" and its "Training finished." before the page's st.rerun.
+- presses a button as the frontend does for st.button: a rerun whose WidgetStates carry
+  `trigger_value = true` for the button's id. Other widgets are left out: the server keeps their
+  values from the previous run (this client never changes one).
+- Needs no acks and no heartbeat: the frontend sends BackMsg.app_heartbeat only when a hosting page
+  (e.g. Community Cloud's frame) asks it to, and answers the server's websocket pings (so does the
+  `websockets` library). It sends no `cached_message_hashes`, so the server sends every element in
+  full, as to a new tab; a browser that has drawn a page before receives references instead.
+- closing the websocket is closing the tab: the server stops the session's script and keeps the
+  session for server.disconnectedSessionTTL seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+import time
+from collections.abc import Callable, Coroutine, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+PROGRESS = re.compile(r"Step (\d+) of (\d+)")
+T = TypeVar("T")
+
+
+@dataclass
+class Progress:
+    """The last "Step N of M" the server sent, and when this client received it."""
+
+    done: int = 0
+    total: int = 0
+    at: float = 0.0  # time.monotonic()
+
+
+@dataclass
+class TabState:
+    """What a student's tab shows, as far as the benchmarks care."""
+
+    buttons: dict[str, tuple[str, bool]] = field(default_factory=dict)  # widget id -> (label, disabled)
+    progress: Progress = field(default_factory=Progress)
+    exceptions: list[str] = field(default_factory=list)
+    script_running: bool = False
+    page_script_hash: str = ""
+    pages: dict[str, str] = field(default_factory=dict)  # url path -> page_script_hash
+
+
+class Tab:
+    """One student's tab: a websocket session on a Streamlit server."""
+
+    def __init__(self, url: str, query: str = ""):
+        self.url, self.query = url, query
+        self.state = TabState()
+        self._socket = None
+        self._reader: asyncio.Task | None = None
+        self._changed = asyncio.Condition()
+
+    async def open(self, page: str = "", timeout_s: float = 300) -> float:
+        """Connect and open `page` (its URL path; "" is the home page), as a visit to
+        url/page?query does; return the seconds until its script had finished."""
+        start = time.monotonic()
+        self._socket = await connect(self.url, timeout_s)
+        self._reader = asyncio.create_task(self._read())
+        await self._rerun(page_name=page)
+        await self.wait_until_idle(timeout_s)
+        return time.monotonic() - start
+
+    async def go_to(self, page: str, timeout_s: float = 300) -> float:
+        """Switch this session to another page, as the sidebar's navigation does; seconds until drawn."""
+        start = time.monotonic()
+        await self._rerun(page_script_hash=self.state.pages[page])
+        await self.wait_until_idle(timeout_s)
+        return time.monotonic() - start
+
+    async def click(self, key: str) -> None:
+        """Press the button whose widget key is `key` (e.g. "cnn.btn.train")."""
+        await self._rerun(page_script_hash=self.state.page_script_hash, trigger=self.button_id(key))
+
+    def button_id(self, key: str) -> str:
+        """The widget id of the button drawn with `key` (ids end in "-<key>")."""
+        for widget in self.state.buttons:
+            if widget.endswith("-" + key):
+                return widget
+        raise LookupError(f"no button with key {key!r} on this page; buttons: {list(self.state.buttons)}")
+
+    def enabled(self, key: str) -> bool:
+        try:
+            return not self.state.buttons[self.button_id(key)][1]
+        except LookupError:
+            return False
+
+    async def wait_until_idle(self, timeout_s: float = 300) -> None:
+        """Until the page's script has finished. After a click on Train that is when the run has
+        ended: every page follows its run in the script until it ends, then reruns itself."""
+        await self.wait_for(lambda state: not state.script_running, timeout_s)
+
+    async def wait_for(self, condition: Callable[[TabState], bool], timeout_s: float) -> None:
+        """Until `condition(state)` holds after some message; TimeoutError after `timeout_s`."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: condition(self.state)), timeout_s)
+
+    async def close(self) -> None:
+        """Close the tab: the websocket goes, the session is left to the server."""
+        if self._socket is not None:
+            await self._socket.close()
+        if self._reader is not None:
+            await asyncio.gather(self._reader, return_exceptions=True)
+
+    async def _rerun(self, page_name: str = "", page_script_hash: str = "", trigger: str | None = None) -> None:
+        """Ask for a run of the page, as the frontend does; the script counts as running from now
+        until the server says the run has ended."""
+        async with self._changed:
+            self.state.script_running = True
+        message = BackMsg()
+        state = message.rerun_script
+        state.query_string, state.page_name, state.page_script_hash = self.query, page_name, page_script_hash
+        if trigger is not None:
+            widget = state.widget_states.widgets.add()
+            widget.id, widget.trigger_value = trigger, True
+        await self._socket.send(message.SerializeToString())
+
+    async def _read(self) -> None:
+        """Read every message as it comes, until the websocket closes."""
+        try:
+            async for data in self._socket:
+                message = ForwardMsg()
+                message.ParseFromString(data)
+                async with self._changed:
+                    self._take(message)
+                    self._changed.notify_all()
+        except websockets.ConnectionClosed:
+            pass
+        finally:
+            async with self._changed:
+                self.state.script_running = False
+                self._changed.notify_all()
+
+    def _take(self, message: ForwardMsg) -> None:
+        """Update the tab's state from one ForwardMsg."""
+        kind = message.WhichOneof("type")
+        state = self.state
+        if kind == "new_session":
+            state.script_running = True
+            state.page_script_hash = message.new_session.page_script_hash
+            state.pages = {page.url_pathname: page.page_script_hash for page in message.new_session.app_pages}
+            state.buttons.clear()  # a new run draws the page afresh
+        elif kind == "navigation":
+            state.page_script_hash = message.navigation.page_script_hash
+            state.pages = {page.url_pathname: page.page_script_hash for page in message.navigation.app_pages}
+        elif kind == "script_finished":  # unless another run follows at once (st.rerun, a click mid-run)
+            state.script_running = message.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN
+        elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+            self._take_element(message.delta.new_element)
+
+    def _take_element(self, element) -> None:
+        kind = element.WhichOneof("type")
+        if kind == "button":
+            self.state.buttons[element.button.id] = (element.button.label, element.button.disabled)
+        elif kind == "progress":
+            match = PROGRESS.search(element.progress.text)
+            if match:
+                self.state.progress = Progress(int(match[1]), int(match[2]), time.monotonic())
+        elif kind == "exception":
+            self.state.exceptions.append(f"{element.exception.type}: {element.exception.message}")
+
+
+async def connect(url: str, timeout_s: float = 60):
+    """A websocket to the Streamlit server at `url` (http://host:port), as the frontend opens it.
+    No client-side pings: a server busy training may answer late, and a browser does not ping."""
+    return await websockets.connect(url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
+                                    max_size=None, ping_interval=None, proxy=None, open_timeout=timeout_s)
+
+
+async def knock(url: str) -> None:
+    """Open a websocket and close it, running no page. Streamlit keeps a closed tab's session in a
+    TTL cache that drops expired entries only when an entry is written; this writes one (the new,
+    empty session is stored on disconnect), so expired sessions are reaped now."""
+    socket = await connect(url)
+    await socket.close()
+
+
+class EventLoopThread:
+    """An asyncio loop on a thread of its own, so that synchronous code (Playwright's sync API, the
+    sampling loop) can run many Tabs at once: `call(coroutine)` waits for its result."""
+
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="tabs", daemon=True)
+        self._thread.start()
+
+    def call(self, coroutine: Coroutine[Any, Any, T], timeout_s: float | None = None) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout_s)
+
+    def call_all(self, coroutines: Iterable[Coroutine[Any, Any, T]]) -> list[T]:
+        """Run the coroutines at once (e.g. every student's click); their results in order."""
+        async def together() -> list[T]:
+            return list(await asyncio.gather(*coroutines))
+        return self.call(together())
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(10)
+        self.loop.close()
