@@ -375,8 +375,7 @@ def steps(tab: Tab) -> str:
 async def train_to_the_end(tab: Tab, key: str) -> float:
     """Press the button `key` and wait until its run has ended and the page is drawn again; seconds."""
     start = time.monotonic()
-    await tab.click(key)
-    await tab.wait_until_idle(RUN_TIMEOUT_S)
+    await tab.press_and_follow(key, RUN_TIMEOUT_S)
     seconds = time.monotonic() - start
     await asyncio.sleep(2)  # whatever the run left behind is freed or kept by now
     return seconds

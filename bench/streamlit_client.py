@@ -19,6 +19,10 @@ web/server/starlette/starlette_websocket.py, runtime/app_session.py and the fron
   end is followed by the next run at once). Like the frontend, it never sees what a run enqueued
   just before the next run started: the server drops unsent deltas then (AppSession._clear_queue),
   e.g. a run's last "Step N of N" and its "Training finished." before the page's st.rerun.
+- reruns fragments as the frontend does: a ForwardMsg `auto_rerun` (a fragment with run_every, such
+  as the live charts of a training run) starts a timer that sends a rerun with that fragment's id
+  and `is_auto_rerun` every `interval` seconds; `stop_auto_rerun`, and every full run of the page
+  (a new_session whose metadata names no fragment), stop them.
 - presses a button as the frontend does for st.button: a rerun whose WidgetStates carry
   `trigger_value = true` for the button's id. Other widgets are left out: the server keeps their
   values from the previous run (this client never changes one).
@@ -78,6 +82,7 @@ class Tab:
         self._socket = None
         self._reader: asyncio.Task | None = None
         self._changed = asyncio.Condition()
+        self._auto_reruns: dict[str, tuple[asyncio.Task, float]] = {}  # fragment id -> (timer, interval)
 
     async def open(self, page: str = "", timeout_s: float = 300) -> float:
         """Connect and open `page` (its URL path; "" is the home page), as a visit to
@@ -114,9 +119,16 @@ class Tab:
             return False
 
     async def wait_until_idle(self, timeout_s: float = 300) -> None:
-        """Until the page's script has finished. After a click on Train that is when the run has
-        ended: every page follows its run in the script until it ends, then reruns itself."""
+        """Until the page's script (or a fragment's run) has finished."""
         await self.wait_for(lambda state: not state.script_running, timeout_s)
+
+    async def press_and_follow(self, key: str, timeout_s: float = 300) -> None:
+        """Press the button `key` (Train, the playground's quick run) and wait until the run it
+        starts has ended: a page follows a run in a fragment that reruns every fraction of a second
+        (an auto-rerun timer here) and reruns the whole page when the run ends, which stops the
+        timer. So: until a script has finished with no fragment left to rerun."""
+        await self.click(key)
+        await self.wait_for(lambda state: not state.script_running and not self._auto_reruns, timeout_s)
 
     async def wait_for(self, condition: Callable[[TabState], bool], timeout_s: float) -> None:
         """Until `condition(state)` holds after some message; TimeoutError after `timeout_s`."""
@@ -125,19 +137,23 @@ class Tab:
 
     async def close(self) -> None:
         """Close the tab: the websocket goes, the session is left to the server."""
+        self._stop_auto_reruns()
         if self._socket is not None:
             await self._socket.close()
         if self._reader is not None:
             await asyncio.gather(self._reader, return_exceptions=True)
 
-    async def _rerun(self, page_name: str = "", page_script_hash: str = "", trigger: str | None = None) -> None:
-        """Ask for a run of the page, as the frontend does; the script counts as running from now
-        until the server says the run has ended."""
+    async def _rerun(self, page_name: str = "", page_script_hash: str = "", trigger: str | None = None,
+                     fragment: str = "") -> None:
+        """Ask for a run of the page (or of one `fragment` of it), as the frontend does; the script
+        counts as running from now until the server says the run has ended."""
         async with self._changed:
             self.state.script_running = True
         message = BackMsg()
         state = message.rerun_script
         state.query_string, state.page_name, state.page_script_hash = self.query, page_name, page_script_hash
+        if fragment:
+            state.fragment_id, state.is_auto_rerun = fragment, True
         if trigger is not None:
             widget = state.widget_states.widgets.add()
             widget.id, widget.trigger_value = trigger, True
@@ -167,7 +183,13 @@ class Tab:
             state.script_running = True
             state.page_script_hash = message.new_session.page_script_hash
             state.pages = {page.url_pathname: page.page_script_hash for page in message.new_session.app_pages}
-            state.buttons.clear()  # a new run draws the page afresh
+            if not message.metadata.run.fragment_ids:  # a full run draws the page afresh
+                state.buttons.clear()
+                self._stop_auto_reruns()
+        elif kind == "auto_rerun":
+            self._start_auto_rerun(message.auto_rerun.fragment_id, message.auto_rerun.interval)
+        elif kind == "stop_auto_rerun":
+            self._stop_auto_reruns(message.stop_auto_rerun.fragment_ids)
         elif kind == "navigation":
             state.page_script_hash = message.navigation.page_script_hash
             state.pages = {page.url_pathname: page.page_script_hash for page in message.navigation.app_pages}
@@ -175,6 +197,23 @@ class Tab:
             state.script_running = message.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN
         elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
             self._take_element(message.delta.new_element)
+
+    def _start_auto_rerun(self, fragment: str, interval: float) -> None:
+        if fragment in self._auto_reruns and self._auto_reruns[fragment][1] == interval:
+            return  # the frontend keeps a timer whose interval has not changed
+        self._stop_auto_reruns([fragment])
+
+        async def every_interval() -> None:
+            while True:
+                await asyncio.sleep(interval)
+                await self._rerun(page_script_hash=self.state.page_script_hash, fragment=fragment)
+        self._auto_reruns[fragment] = (asyncio.create_task(every_interval()), interval)
+
+    def _stop_auto_reruns(self, fragments: Iterable[str] | None = None) -> None:
+        for fragment in list(self._auto_reruns if fragments is None else fragments):
+            task, _ = self._auto_reruns.pop(fragment, (None, None))
+            if task is not None:
+                task.cancel()
 
     def _take_element(self, element) -> None:
         kind = element.WhichOneof("type")

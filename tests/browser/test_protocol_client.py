@@ -15,8 +15,7 @@ async def train_once(app_url: str) -> Tab:
     await tab.open("cnn", timeout_s=120)
     assert tab.enabled("cnn.btn.train")
     assert tab.state.progress.total == 0  # nothing has trained yet
-    await tab.click("cnn.btn.train")
-    await tab.wait_until_idle(120)  # the page follows the run to its end, then draws itself again
+    await tab.press_and_follow("cnn.btn.train", 120)  # fragments follow the run; the page reruns at its end
     await tab.close()
     return tab
 
