@@ -5,12 +5,30 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import TypeVar
 
 import torch
 from torch import nn
 
 M = TypeVar("M", bound=nn.Module)
+T = TypeVar("T")
+Aside = Callable[[Callable[[], T]], "Future[T]"]  # runs a task, maybe on another thread; its result to come
+
+
+def inline(task: Callable[[], T]) -> Future[T]:
+    """Run `task` here and now (the Aside for a caller with no other thread to offer)."""
+    future: Future[T] = Future()
+    resolve(future, task)
+    return future
+
+
+def resolve(future: Future[T], task: Callable[[], T]) -> None:
+    """Run `task` and put its result, or the error it raised, in `future`."""
+    try:
+        future.set_result(task())
+    except Exception as error:  # noqa: BLE001 - handed to whoever asks for the result
+        future.set_exception(error)
 
 
 def pick_device(preference: str = "auto") -> torch.device:

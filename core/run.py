@@ -18,6 +18,7 @@ from typing import Any
 
 from torch import nn
 
+from core import scheduler as scheduler_module
 from core.data import ImageData
 from core.models import ModelSpec, RegressorSpec, RNNClassifierSpec
 from core.presets import TrainingConfig, settings_of
@@ -94,7 +95,10 @@ def classifier_run(spec: ModelSpec, config: ClassifierConfig, data: ImageData,
     (when started: by `scheduler`, the server's by default)."""
     spec = dataclasses.replace(spec, num_classes=len(data.classes))
     model = spec.build(config.seed)
-    job = BackgroundRun(train_classifier(model, data, config), total_steps(len(data.train_y), config), scheduler)
+
+    def aside(task):  # evaluations on a worker no run needs, when there is one
+        return (scheduler or scheduler_module.server()).aside(task)
+    job = BackgroundRun(train_classifier(model, data, config, aside), total_steps(len(data.train_y), config), scheduler)
     return Run(CLASSIFIER, spec, config, {"model": model}, job, _settings(spec, config, settings), data)
 
 

@@ -24,10 +24,15 @@ import os
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from core import threads
+from core.base import inline, resolve
+
+T = TypeVar("T")
 
 SLOTS_ENV = "LIVELAB_TRAINING_SLOTS"
 MAX_DEFAULT_SLOTS = 4  # more workers than this only fight over Python's lock (each step has Python work)
@@ -71,6 +76,8 @@ class Scheduler:
         self._line: deque[Job] = deque()  # runs waiting for a turn, longest waiting first
         self._stepping: set[Job] = set()  # runs a worker is advancing now
         self._unwanted: set[Job] = set()  # withdrawn while a worker advanced them: not to be put back
+        self._aside: deque[tuple[Callable[[], Any], Future]] = deque()  # side tasks for idle workers
+        self._idle = 0  # workers waiting for work
         self._workers: list[threading.Thread] = []
 
     # --- what runs call ------------------------------------------------------------------------
@@ -119,6 +126,18 @@ class Scheduler:
             ahead = self._line.index(job)
             return Place(ahead, self.quantum_s * (ahead // self.slots + 1))
 
+    def aside(self, task: Callable[[], T]) -> Future[T]:
+        """Run `task` (a run's evaluation) on a worker no run needs now, while the caller goes on;
+        with no idle worker, run it here and now. Either way its result is the same (core.training
+        evaluates on one torch thread wherever it is)."""
+        with self._changed:
+            if self._idle > len(self._aside) and not self._line:
+                future: Future[T] = Future()
+                self._aside.append((task, future))
+                self._changed.notify_all()
+                return future
+        return inline(task)
+
     def load(self) -> int:
         """Runs waiting or training on the whole server."""
         with self._changed:
@@ -127,7 +146,8 @@ class Scheduler:
     # --- the workers ---------------------------------------------------------------------------
 
     def _start_workers(self) -> None:
-        while len(self._workers) < min(self.slots, len(self._line) + len(self._stepping)):
+        """All the slots' workers, once there is work: the idle ones take side tasks (`aside`)."""
+        while len(self._workers) < self.slots:
             worker = threading.Thread(target=self._work, name=f"livelab-slot-{len(self._workers)}", daemon=True)
             self._workers.append(worker)
             worker.start()
@@ -141,11 +161,19 @@ class Scheduler:
         count = threads.use_for_training(1)
         while True:
             with self._changed:
-                while not self._line:
+                self._idle += 1
+                while not self._line and not self._aside:
                     self._changed.wait()
-                job = self._line.popleft()
-                self._stepping.add(job)
-                wanted = self._threads_each()
+                self._idle -= 1
+                side = self._aside.popleft() if self._aside else None
+                if side is None:
+                    job = self._line.popleft()
+                    self._stepping.add(job)
+                    wanted = self._threads_each()
+            if side is not None:
+                task, future = side
+                resolve(future, task)
+                continue
             if wanted != count:
                 count = threads.use_for_training(wanted)
             more = self._turn(job, count)

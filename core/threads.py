@@ -15,15 +15,23 @@ Why the budget leaves a core free by default: the page script redraws the charts
 teacher's laptop the browser that renders them runs on the same machine; training threads that spin
 against the browser slowed a live run down (README, "Threads", has the measurements).
 LIVELAB_TRAINING_THREADS overrides the choice.
+
+numpy's BLAS (OpenBLAS) runs on one thread in this process: the app's numpy work is t-SNE and PCA on
+a few hundred points, which one thread does faster, and an embedding frame must come out the same
+whichever thread computed it (OpenBLAS splits its work differently when another thread calls it).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import torch
+from threadpoolctl import threadpool_limits
 
 TRAINING_THREADS_ENV = "LIVELAB_TRAINING_THREADS"
+threadpool_limits(limits=1, user_api="blas")  # numpy's BLAS, for the whole process (see above)
 
 
 def training_threads(cores: int, override: str | None = None) -> int:
@@ -48,6 +56,17 @@ def use_for_training(count: int = TRAINING_THREADS) -> int:
 def use_for_page() -> None:
     """Run the calling thread's torch ops on it alone, without an OpenMP team."""
     _set_for_this_thread(1)
+
+
+@contextmanager
+def only_one() -> Iterator[None]:
+    """Run the block on one torch thread, then put the calling thread's count back."""
+    before = torch.get_num_threads()
+    _set_for_this_thread(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _set_for_this_thread(count: int) -> None:

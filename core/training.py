@@ -13,9 +13,13 @@ pages, the benchmarks and the exported scripts use.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import functools
 import math
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +27,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from core.base import check_bounds, check_loss, pick_device
+from core import threads
+from core.base import Aside, check_bounds, check_loss, inline, pick_device
 from core.data import ImageData, as_float
 from core.embedding import project
 
@@ -147,12 +152,17 @@ def make_lr_schedule(name: str, optimizer: torch.optim.Optimizer, total: int) ->
 
 
 def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig = ClassifierConfig(),
-                     ) -> Iterator[StepRecord]:
+                     aside: Aside = inline) -> Iterator[StepRecord]:
     """Train `model` (forward(x) -> (logits, features)) on `data`, yielding a record per step.
 
     The model's weights are as it was built: build it with `spec.build(config.seed)` (or use
     core.run) for a run that is the same every time. Raises TrainingDiverged when the loss becomes
     NaN, infinite or explodes.
+
+    Evaluations (and embedding frames) run on a frozen copy of the network through `aside`, which may
+    run them on another core while training goes on (core.scheduler); each record still carries its
+    own, and records come in order, so a step waits for its evaluation before it is yielded. The same
+    config gives the same records whichever way they ran.
     """
     device = pick_device(config.device)
     model.to(device)
@@ -164,10 +174,11 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
     schedule = make_lr_schedule(config.lr_schedule, optimizer, total)
     test_x, test_y = data.test_x[: config.test_size], data.test_y[: config.test_size]  # views: no copy per run
     embed_n = min(config.embed_points, len(test_y)) if config.embed_method != "none" else 0
-    previous_coords: np.ndarray | None = None
     # One frame at the first evaluation in each later block of embed_every steps (and at the end); none at
     # step 1, so the first loss point is never held up by a cold t-SNE start.
     last_embed_block = 0
+    last_frame: Future | None = None  # the newest frame's check: the next frame starts from its layout
+    waiting: deque[tuple[dict, Future | None]] = deque()  # trained steps, each with its pending check
 
     step = 0
     for epoch in range(config.epochs):
@@ -185,23 +196,53 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
             optimizer.step()
             schedule.step()
             step += 1
-            loss_value = check_loss(loss.item(), step, config.lr)
-
-            evaluation = embedding = None
+            fields = dict(step=step, total_steps=total, epoch=epoch, loss=check_loss(loss.item(), step, config.lr),
+                          lr=lr)
+            check = None
             if is_eval_step(step, total, config.eval_every):
-                evaluation, features = evaluate(model, test_x, test_y, len(data.classes),
-                                                config.gallery_size, keep_features=embed_n)
-                if embed_n and (step // config.embed_every > last_embed_block or step == total):
-                    previous_coords = project(features, config.embed_method, previous_coords)
-                    embedding = EmbeddingFrame(previous_coords, test_y[:embed_n].numpy(), config.embed_method)
+                frame = embed_n if embed_n and (step // config.embed_every > last_embed_block or step == total) else 0
+                previous = None
+                if frame:
                     last_embed_block = step // config.embed_every
-            yield StepRecord(
-                step=step, total_steps=total, epoch=epoch,
-                loss=loss_value, lr=lr, accuracy=evaluation.accuracy if evaluation else None,
-                evaluation=evaluation, embedding=embedding,
-            )
+                    previous = last_frame.result()[1].coords if last_frame is not None else None
+                check = aside(functools.partial(_check, _frozen(model), test_x, test_y, len(data.classes),
+                                                config.gallery_size, frame, config.embed_method, previous))
+                if frame:
+                    last_frame = check
+            waiting.append((fields, check))
+            while waiting and (len(waiting) > MAX_WAITING or waiting[0][1] is None or waiting[0][1].done()):
+                yield _record(*waiting.popleft())
             if step >= total:
+                while waiting:
+                    yield _record(*waiting.popleft())
                 return
+
+
+MAX_WAITING = 200  # steps trained ahead of a slow evaluation before training waits for it
+
+
+def _frozen(model: nn.Module) -> nn.Module:
+    """A private copy of the network as it is now, for an evaluation that may run while it trains on."""
+    with torch.no_grad():
+        return copy.deepcopy(model).eval()
+
+
+def _check(model: nn.Module, x: torch.Tensor, y: torch.Tensor, num_classes: int, gallery_size: int,
+           frame_points: int, method: str, previous: np.ndarray | None) -> tuple[Evaluation, EmbeddingFrame | None]:
+    """One step's evaluation, and its embedding frame when `frame_points` > 0 (warm-started from the
+    `previous` frame's layout). On one torch thread wherever it runs, so its numbers do not depend on
+    where it ran."""
+    with threads.only_one():
+        evaluation, features = evaluate(model, x, y, num_classes, gallery_size, keep_features=frame_points)
+    if not frame_points:
+        return evaluation, None
+    return evaluation, EmbeddingFrame(project(features, method, previous), y[:frame_points].numpy(), method)
+
+
+def _record(fields: dict, check: Future | None) -> StepRecord:
+    evaluation, embedding = check.result() if check is not None else (None, None)
+    return StepRecord(**fields, accuracy=evaluation.accuracy if evaluation else None, evaluation=evaluation,
+                      embedding=embedding)
 
 
 def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, num_classes: int,

@@ -147,3 +147,59 @@ def test_whole_test_accuracy_counts_every_test_image(digits):
         predicted = model.eval()(digits.test_x.float().unsqueeze(1) / 255)[0].argmax(1)
     expected = (predicted == digits.test_y).float().mean().item()
     assert len(digits.test_y) > 10 and whole_test_accuracy(model, digits) == pytest.approx(expected)
+
+
+def records_of(config, data, aside=None):
+    from core.base import inline
+    return list(train_classifier(seeded(CNN, 3), data, config, aside or inline))  # trained on this thread
+
+
+def same_records(first, second) -> bool:
+    def key(r):
+        e, f = r.evaluation, r.embedding
+        return (r.step, r.loss, r.lr, r.accuracy,
+                None if e is None else (e.confusion.tolist(), e.predicted.tolist(), e.gallery_index.tolist()),
+                None if f is None else f.coords.tolist())
+    return [key(r) for r in first] == [key(r) for r in second]
+
+
+def test_evaluating_on_another_thread_gives_the_same_records_in_the_same_order(tiny_digits):
+    from concurrent.futures import ThreadPoolExecutor
+
+    config = ClassifierConfig(eval_every=3, embed_method="tsne", embed_every=3, embed_points=60, test_size=100,
+                              max_steps=10)
+    here = records_of(config, tiny_digits)
+    with ThreadPoolExecutor(1) as pool:
+        elsewhere = records_of(config, tiny_digits, pool.submit)
+    assert [r.step for r in elsewhere] == list(range(1, 11))
+    assert sum(r.embedding is not None for r in here) >= 3 and same_records(here, elsewhere)
+
+
+def test_a_lone_run_evaluates_on_an_idle_worker_and_gets_the_same_records(tiny_digits):
+    import threading
+
+    from core import threads
+    from core.base import inline
+    from core.models import CNNSpec
+    from core.run import classifier_run
+    from core.scheduler import Scheduler
+
+    config = ClassifierConfig(eval_every=4, embed_method="pca", embed_every=4, embed_points=50, test_size=100,
+                              max_steps=12, seed=3)
+    scheduler = Scheduler(slots=2, threads=1)
+    where = []
+    original = scheduler.aside
+
+    def watched(task):
+        future = original(task)
+        future.add_done_callback(lambda _: None)
+        where.append(threading.current_thread().name)
+        return future
+    scheduler.aside = watched
+    run = classifier_run(CNNSpec(), config, tiny_digits, scheduler=scheduler)
+    run.start()
+    assert run.job.wait(60)
+    with threads.only_one():  # the scheduler's lone worker trained on one thread (threads=1)
+        alone = list(train_classifier(CNNSpec(num_classes=10).build(3), tiny_digits, config, inline))
+    assert same_records(run.records, alone)
+    assert where and all(name.startswith("livelab-slot") for name in where)

@@ -12,11 +12,16 @@ ARTIFACTS = harness.ROOT / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
+def app_server(tmp_path_factory) -> harness.Server:
     env = {"LIVELAB_DOWNLOAD": "0", "LIVELAB_MAX_STEPS": BROWSER_MAX_STEPS,
            "LIVELAB_DATA_DIR": str(tmp_path_factory.mktemp("data"))}
     with harness.running_server(env, log=tmp_path_factory.mktemp("server") / "streamlit.log") as server:
-        yield server.url
+        yield server
+
+
+@pytest.fixture(scope="session")
+def app_url(app_server) -> str:
+    return app_server.url
 
 
 @pytest.fixture(scope="session")
