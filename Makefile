@@ -18,3 +18,4 @@ bench:
 	python bench/rnn_classifier.py
 	python bench/rnn_regression.py
 	python bench/playground.py
+	python bench/export.py
