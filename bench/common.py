@@ -1,19 +1,17 @@
 """What the benchmarks share: timing, the data arguments (with an MNIST-sized stand-in built
-from the bundled digits), and timing a page's live training run through AppTest."""
+from the bundled digits), and timing a page's live training run as a server serves it."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import struct
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -24,6 +22,7 @@ import torch  # noqa: E402
 
 from core import threads  # noqa: E402
 from core.data import ImageData, load_images  # noqa: E402
+from core.run import Run  # noqa: E402
 from core.runner import BackgroundRun  # noqa: E402
 from tests.browser import harness  # noqa: E402
 from tests.browser.steps import IDLE  # noqa: E402  (bench/ scripts import it from here)
@@ -32,8 +31,8 @@ threads.use_for_page()  # the main thread only coordinates; torch work runs in `
 
 
 def timed(fn):
-    """(fn(), seconds it took), run the way the app trains: on a BackgroundRun's thread, with no
-    other thread keeping an OpenMP team beside it (see core/threads.py)."""
+    """(fn(), seconds it took), run the way the app trains: on a training slot of the scheduler, with
+    no other thread keeping an OpenMP team beside it (see core/threads.py)."""
     run = BackgroundRun((fn() for _ in range(1)), total=1)  # fn runs when the worker asks for the record
     start = time.perf_counter()
     run.start()
@@ -51,8 +50,6 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
                         help="timings at MNIST scale, offline: the bundled digits tiled to 60k/10k images "
                              "(accuracy figures are then meaningless)")
     parser.add_argument("--repeat", type=int, default=1, help="measure the live-page overhead this many times")
-    parser.add_argument("--apptest-poll-ms", type=float, default=20.0,
-                        help="how often AppTest checks whether the timed page run has ended (AppTest's own: 1)")
     parser.add_argument("--browser", action="store_true",
                         help="also time the live page in Chromium against a real `streamlit run` server")
 
@@ -85,51 +82,30 @@ def write_mnist_sized_copy(root: Path) -> None:
             struct.pack(">II", 0x0801, n) + y[index].numpy().astype(np.uint8).tobytes())
 
 
-def live_page_run(page_path: str, page_key: str, data_name: str, root: str | None, poll_ms: float = 20.0):
-    """Press Train on a page at its default settings (AppTest, every chart drawn, no step cap) and
-    time the whole run, AppTest checking every `poll_ms` whether it has ended. Returns (seconds,
-    the page's training session)."""
-    from streamlit.testing.v1 import AppTest
+def served_page_run(url_path: str, page_key: str, data_name: str, root: str | None) -> float:
+    """Press Train on a page at its default settings against a real `streamlit run app.py` (no step
+    cap), from a protocol-level tab (bench/streamlit_client.py: the frontend's messages, its fragment
+    reruns included, nothing drawn: a hosted app's server work), and time it until the run has ended
+    and the page is drawn again."""
+    from bench.streamlit_client import EventLoopThread, Tab
 
-    from ui.app_sidebar import warm_up_torch
-
-    os.environ.pop("LIVELAB_MAX_STEPS", None)
-    if root:
-        os.environ["LIVELAB_DATA_DIR"] = root
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
-    at.session_state["dataset"] = data_name
-    at.run()
-    warm_up_torch().join()  # the app's own start-up warm-up (once per process) is over before timing
-    at.switch_page(page_path).run()
-    at.button(key=f"{page_key}.btn.train").click()
-    with gentle_apptest_wait(poll_ms / 1000):
-        start = time.perf_counter()
-        at.run()  # the page trains on its own thread; this one only waits for the script to end
-        return time.perf_counter() - start, at.session_state[f"{page_key}.session"]
-
-
-@contextmanager
-def gentle_apptest_wait(poll_seconds: float = 0.02) -> Iterator[None]:
-    """AppTest waits for a script by waking every millisecond; beside a training loop on 2 cores that
-    poll alone cost the loop 4-15% (measured). A real server has no such loop, so while timing a
-    page, wait the same way but wake every `poll_seconds` (the end is seen that much late at most)."""
-    from streamlit.testing.v1 import local_script_runner
-
-    def wait(runner, timeout: float = 3) -> None:
-        deadline = time.monotonic() + timeout
-        while not runner.script_stopped():
-            if time.monotonic() > deadline:
-                runner.request_stop()
-                runner.join()
-                raise RuntimeError(f"AppTest script run timed out after {timeout}(s)")
-            time.sleep(poll_seconds)
-
-    original = local_script_runner.require_widgets_deltas
-    local_script_runner.require_widgets_deltas = wait
+    environment = {"LIVELAB_DOWNLOAD": "0" if data_name == "digits" else "1", **({"LIVELAB_DATA_DIR": root}
+                                                                              if root else {})}
+    loop = EventLoopThread()
     try:
-        yield
+        with harness.running_server(environment) as server:
+            tab = Tab(server.url, f"dataset={data_name}&lang=en")
+            loop.call(tab.open(url_path))
+            time.sleep(3)  # the server's warm-up (torch's first optimiser step) is over, as on a warm server
+            start = time.perf_counter()
+            loop.call(tab.press_and_follow(f"{page_key}.btn.train", timeout_s=3600))
+            seconds = time.perf_counter() - start
+            loop.call(tab.close())
+            if tab.state.exceptions:
+                raise RuntimeError(tab.state.exceptions[0])
+            return seconds
     finally:
-        local_script_runner.require_widgets_deltas = original
+        loop.close()
 
 
 def browser_page_run(url_path: str, data_name: str, root: str | None) -> float:
@@ -144,32 +120,42 @@ def browser_page_run(url_path: str, data_name: str, root: str | None) -> float:
         return time.perf_counter() - start
 
 
-def page_overhead(page_key: str, url_path: str, args: argparse.Namespace,
-                  bare_loop: Callable[[Any], Iterable]) -> None:
-    """The page app_pages/<page_key>.py (served at /<url_path>) at its defaults against
-    `bare_loop(session)`: the same optimisation loop, no evaluation, embedding or charts. Each
-    repeat measures both (and, with --browser, the page in Chromium), one after the other; the
-    median ratio is the figure (this machine's timings vary by a third from run to run)."""
-    ratios: dict[str, list[float]] = {"AppTest": [], "Chromium": []}
+def page_overhead(page_key: str, url_path: str, args: argparse.Namespace, bare_run: Callable[[], Run]) -> None:
+    """The page app_pages/<page_key>.py (served at /<url_path>) at its defaults against `bare_run()`:
+    the same optimisation loop with no evaluation, embedding or charts, trained here on the same
+    scheduler settings as the server's (so with the same threads). Each repeat measures both (and,
+    with --browser, the page in Chromium), one after the other; the median ratio is the figure (this
+    machine's timings vary by a third from run to run)."""
+    ratios: dict[str, list[float]] = {"served": [], "Chromium": []}
     for _ in range(args.repeat):
-        live, session = live_page_run(f"app_pages/{page_key}.py", page_key, args.data, args.root,
-                                      args.apptest_poll_ms)
+        live = served_page_run(url_path, page_key, args.data, args.root)
         browser = browser_page_run(url_path, args.data, args.root) if args.browser else None
-        _, bare = timed(lambda s=session: list(bare_loop(s)))
-        ratios["AppTest"].append(live / bare)
+        run = bare_run()
+        bare = timed_run(run)
+        ratios["served"].append(live / bare)
         in_browser = ""
         if browser is not None:
             ratios["Chromium"].append(browser / bare)
             in_browser = f", in Chromium {browser:.1f} s -> {browser / bare:.2f}x"
-        config = session.config
-        print(f"overhead  page defaults, 1 epoch on {session.extra['data'].name}: bare loop {bare:.1f} s; live page "
-              f"(AppTest polling every {args.apptest_poll_ms:g} ms) {live:.1f} s -> {live / bare:.2f}x{in_browser} "
-              f"(eval every {config.eval_every} on {config.test_size}, {config.embed_method} every "
-              f"{config.embed_every} on {config.embed_points} points)", flush=True)
+        scheduler = run.job.scheduler
+        print(f"overhead  page defaults, {len(run.records)} steps on {run.data.name}: bare loop {bare:.1f} s; "
+              f"live page, served to a protocol tab {live:.1f} s -> {live / bare:.2f}x{in_browser} "
+              f"({scheduler.slots} slots, {scheduler.threads} training threads on both sides)", flush=True)
     for how, values in ratios.items():
         if len(values) > 1:
             print(f"overhead  {how}, median of {len(values)}: {statistics.median(values):.2f}x "
                   f"(range {min(values):.2f}-{max(values):.2f}x)")
+
+
+def timed_run(run: Run) -> float:
+    """Train `run` as the app does (on the server's scheduler, evaluations aside) to its end; seconds."""
+    start = time.perf_counter()
+    run.start()
+    run.job.wait()
+    seconds = time.perf_counter() - start
+    if run.job.error is not None:
+        raise run.job.error
+    return seconds
 
 
 @contextmanager
