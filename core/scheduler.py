@@ -138,6 +138,11 @@ class Scheduler:
                 return future
         return inline(task)
 
+    def set_threads(self, count: int) -> None:
+        """A new torch-thread budget; each worker takes its share at its next turn."""
+        with self._changed:
+            self.threads = max(1, count)
+
     def load(self) -> int:
         """Runs waiting or training on the whole server."""
         with self._changed:
@@ -213,4 +218,11 @@ def server() -> Scheduler:
             cores = threads.TORCH_DEFAULT_THREADS
             _server = Scheduler(slots_from(cores, os.environ.get(SLOTS_ENV)), threads.TRAINING_THREADS)
         return _server
+
+
+def browser_here() -> None:
+    """A browser on this machine draws the pages (a local `streamlit run`): from now on training
+    leaves it a core (core/threads.py)."""
+    server().set_threads(threads.training_threads(threads.TORCH_DEFAULT_THREADS,
+                                                  os.environ.get(threads.TRAINING_THREADS_ENV), browser_here=True))
 

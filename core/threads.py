@@ -11,10 +11,10 @@ So each thread says what it is: the scheduler's training workers share the train
 thread and no OpenMP team. The setting is per thread (torch and MKL keep it thread-locally), so
 neither slows the other.
 
-Why the budget leaves a core free by default: the page script redraws the charts, and on a
-teacher's laptop the browser that renders them runs on the same machine; training threads that spin
-against the browser slowed a live run down (README, "Threads", has the measurements).
-LIVELAB_TRAINING_THREADS overrides the choice.
+The budget is every core on a hosted server, where each student's browser runs on the student's own
+machine, and every core but one once a browser on the server's machine draws the pages (a local
+`streamlit run` opened on localhost): training threads that spin against the browser slow a live run
+down (README, "Threads", has the measurements). LIVELAB_TRAINING_THREADS overrides the choice.
 
 numpy's BLAS (OpenBLAS) runs on one thread in this process: the app's numpy work is t-SNE and PCA on
 a few hundred points, which one thread does faster, and an embedding frame must come out the same
@@ -34,16 +34,17 @@ TRAINING_THREADS_ENV = "LIVELAB_TRAINING_THREADS"
 threadpool_limits(limits=1, user_api="blas")  # numpy's BLAS, for the whole process (see above)
 
 
-def training_threads(cores: int, override: str | None = None) -> int:
-    """Threads for training on a machine where torch would use `cores`: all but one, at least one,
-    unless `override` (the environment variable's text) names a positive count."""
+def training_threads(cores: int, override: str | None = None, browser_here: bool = False) -> int:
+    """torch threads for training on a machine where torch would use `cores`: `override` (the
+    environment variable's text) when it names a positive count; otherwise every core, less one when
+    a browser on this machine draws the pages (a teacher's laptop), at least one."""
     if override and override.strip().isdigit() and int(override) > 0:
         return int(override)
-    return max(1, cores - 1)
+    return max(1, cores - 1) if browser_here else cores
 
 
 TORCH_DEFAULT_THREADS = torch.get_num_threads()  # the machine's cores, read before anything lowers it
-TRAINING_THREADS = training_threads(TORCH_DEFAULT_THREADS, os.environ.get(TRAINING_THREADS_ENV))
+TRAINING_THREADS = training_threads(TORCH_DEFAULT_THREADS, os.environ.get(TRAINING_THREADS_ENV))  # hosted
 
 
 def use_for_training(count: int = TRAINING_THREADS) -> int:

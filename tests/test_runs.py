@@ -72,3 +72,13 @@ def test_with_one_slot_a_second_student_sees_their_place_then_trains_once_the_fi
     second.button(key="cnn.btn.stop").click().run()
     assert not first.exception and not second.exception
 
+
+
+@pytest.mark.parametrize("host,here", [("localhost:8501", True), ("127.0.0.1:8501", True), ("[::1]:8501", True),
+                                       ("livelab.streamlit.app", False), ("192.168.1.5:8501", False), (None, False)])
+def test_a_browser_that_opened_localhost_shares_the_servers_machine(monkeypatch, host, here):
+    from types import SimpleNamespace
+
+    from ui import runs
+    monkeypatch.setattr(runs.st, "context", SimpleNamespace(headers={"Host": host} if host else {}))
+    assert runs.browser_on_this_machine() is here

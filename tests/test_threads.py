@@ -26,13 +26,14 @@ def restore_default_count():
     in_thread(lambda: torch.set_num_threads(threads.TORCH_DEFAULT_THREADS))
 
 
-@pytest.mark.parametrize("cores,override,expected", [
-    (2, None, 1), (8, None, 7), (1, None, 1),  # one core left for the page and the browser
-    (2, "2", 2), (8, " 3 ", 3),  # the environment variable wins...
-    (2, "0", 1), (2, "many", 1), (2, "-4", 1), (2, "", 1),  # ...when it names a positive count
+@pytest.mark.parametrize("cores,override,browser_here,expected", [
+    (2, None, False, 2), (8, None, False, 8),  # a hosted server: every core
+    (2, None, True, 1), (8, None, True, 7), (1, None, True, 1),  # a browser on the machine: one core for it
+    (2, "3", False, 3), (8, " 3 ", True, 3),  # the environment variable wins...
+    (2, "0", False, 2), (2, "many", True, 1), (2, "-4", False, 2), (2, "", True, 1),  # ...when it names a count
 ])
-def test_training_leaves_one_core_unless_told_otherwise(cores, override, expected):
-    assert threads.training_threads(cores, override) == expected
+def test_training_threads_follow_the_cores_and_the_browser(cores, override, browser_here, expected):
+    assert threads.training_threads(cores, override, browser_here) == expected
 
 
 def test_a_page_thread_keeps_one_thread_when_training_starts_elsewhere():

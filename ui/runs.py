@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from core import threads
+from core import scheduler, threads
 from core.base import TrainingDiverged
 from core.owner import Owner
 from core.run import Run
@@ -48,8 +48,17 @@ def begin(page: str, start: Callable[[], Run]) -> Run:
     run = start()
     st.session_state[_key(page)] = run
     _owner().adopt(run)
+    if browser_on_this_machine():
+        scheduler.browser_here()
     run.start()
     return run
+
+
+def browser_on_this_machine() -> bool:
+    """Whether this student's browser runs on the server's machine: it opened the app on localhost
+    (a teacher's `streamlit run`). A hosted app is reached by its public name."""
+    host = (st.context.headers.get("Host") or "").lower()
+    return host.startswith(("localhost", "127.0.0.1", "[::1]"))
 
 
 def _owner() -> Owner:
