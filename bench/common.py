@@ -82,11 +82,11 @@ def write_mnist_sized_copy(root: Path) -> None:
             struct.pack(">II", 0x0801, n) + y[index].numpy().astype(np.uint8).tobytes())
 
 
-def served_page_run(url_path: str, page_key: str, data_name: str, root: str | None) -> float:
+def served_page_run(url_path: str, page_key: str, data_name: str, root: str | None, query: str = "") -> float:
     """Press Train on a page at its default settings against a real `streamlit run app.py` (no step
     cap), from a protocol-level tab (bench/streamlit_client.py: the frontend's messages, its fragment
     reruns included, nothing drawn: a hosted app's server work), and time it until the run has ended
-    and the page is drawn again."""
+    and the page is drawn again. `query` adds settings to the page's address (e.g. "pause=0.0")."""
     from bench.streamlit_client import EventLoopThread, Tab
 
     environment = {"LIVELAB_DOWNLOAD": "0" if data_name == "digits" else "1", **({"LIVELAB_DATA_DIR": root}
@@ -94,7 +94,7 @@ def served_page_run(url_path: str, page_key: str, data_name: str, root: str | No
     loop = EventLoopThread()
     try:
         with harness.running_server(environment) as server:
-            tab = Tab(server.url, f"dataset={data_name}&lang=en")
+            tab = Tab(server.url, f"dataset={data_name}&lang=en" + (f"&{query}" if query else ""))
             loop.call(tab.open(url_path))
             time.sleep(3)  # the server's warm-up (torch's first optimiser step) is over, as on a warm server
             start = time.perf_counter()

@@ -56,9 +56,10 @@ def compare(data: ImageData, hidden: int, config: ClassifierConfig) -> None:
               f"gradient at row 1 / row 28 = {grads[0] / grads[-1]:.2e}")
 
 
-def bare_loop(run):
-    """The page's run without evaluation, embedding or charts."""
-    return classifier_run(run.spec, run.config.replace(eval_every=10_000, embed_method="none"), run.data).train()
+def bare_page_run(data: ImageData):
+    """The RNN page's run at its defaults, without evaluation, embedding or charts."""
+    spec, config = RNN_CLASSIFIER.split({})
+    return classifier_run(spec, config.replace(eval_every=10_000, embed_method="none"), data)
 
 
 def main() -> None:
@@ -83,7 +84,7 @@ def main() -> None:
     if "compare" in args.only:
         compare(data, args.compare_hidden, bench_config(RNN_CLASSIFIER.config))
     if "overhead" in args.only:
-        page_overhead("rnn_classifier", "rnn-classifier", args, bare_loop)
+        page_overhead("rnn_classifier", "rnn-classifier", args, lambda: bare_page_run(data))
 
 
 if __name__ == "__main__":

@@ -4,19 +4,18 @@
     python bench/rnn_regression.py --only loss --seeds 1 2 3 4 5
 
 Figures:
-  loss      seed defaults, 100 steps: mean loss of the last 10 steps per seed, ours and the seed
+  loss      tutorial defaults, 100 steps: mean loss of the last 10 steps per seed, ours and the tutorial
             script's own loop (nn.RNN, a Python loop over time steps, h_state.data), and the mean
-  speed     100 seed steps: our generator vs the seed script's loop, plotting left out of both
-  page      the live page (AppTest: click Train, every chart redrawn every 0.3 s, free-running
-            test), end to end, with the page's default pause per step and with none; and, with
-            no pause, the time per step while the page draws vs the bare loop's
+  speed     100 tutorial steps: our generator vs the tutorial script's loop, plotting left out of both
+  page      the live page served to a protocol-level tab (click Train, its fragment redrawing every
+            chart a few times a second, the free-running test), end to end, with the page's default
+            pause per step and with none, and the bare loop's time beside it
 Timings are wall-clock on this machine; run it on a quiet machine.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -28,6 +27,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
+from bench.common import served_page_run  # noqa: E402
 from core.models import RegressorSpec  # noqa: E402
 from core.regression import RegressionConfig  # noqa: E402
 from core.run import regression_run  # noqa: E402
@@ -45,8 +45,8 @@ def ours(seed: int) -> list[float]:
     return [r.loss for r in regression_run(RegressorSpec(), RegressionConfig(seed=seed, device="cpu")).train()]
 
 
-class SeedRNN(nn.Module):
-    """The seed script's network, as written there."""
+class TutorialRNN(nn.Module):
+    """The tutorial script's network, as written there."""
 
     def __init__(self):
         super().__init__()
@@ -59,10 +59,10 @@ class SeedRNN(nn.Module):
         return torch.stack(outs, dim=1), h_state
 
 
-def seed_loop(seed: int) -> list[float]:
-    """The seed script's training loop, plotting left out, seeded the way its comment suggests."""
+def tutorial_loop(seed: int) -> list[float]:
+    """The tutorial script's training loop, plotting left out, seeded the way its comment suggests."""
     torch.manual_seed(seed)
-    rnn = SeedRNN()
+    rnn = TutorialRNN()
     optimizer = torch.optim.Adam(rnn.parameters(), lr=0.02)
     loss_func = nn.MSELoss()
     h_state, losses = None, []
@@ -82,7 +82,7 @@ def seed_loop(seed: int) -> list[float]:
 
 
 def loss_figure(seeds: list[int]) -> None:
-    for name, run in (("ours", ours), ("seed loop", seed_loop)):
+    for name, run in (("ours", ours), ("tutorial", tutorial_loop)):
         finals = [last_loss_of(run(seed)) for seed in seeds]
         per_seed = ", ".join(f"seed {s}: {f:.4f}" for s, f in zip(seeds, finals, strict=True))
         print(f"loss      {name:9s} last-10 mean loss after {STEPS} steps: {per_seed} -> mean {np.mean(finals):.4f}, "
@@ -94,35 +94,23 @@ def last_loss_of(losses: list[float]) -> float:
 
 
 def speed_figure() -> None:
-    ours(0), seed_loop(0)  # warm up
+    ours(0), tutorial_loop(0)  # warm up
     _, mine = timed(lambda: ours(1))
-    _, theirs = timed(lambda: seed_loop(1))
+    _, theirs = timed(lambda: tutorial_loop(1))
     print(f"speed     {STEPS} steps, bare loops: ours {mine:.3f} s ({1000 * mine / STEPS:.2f} ms/step), "
-          f"seed loop {theirs:.3f} s")
+          f"tutorial loop {theirs:.3f} s")
 
 
 def page_figure() -> None:
-    from streamlit.testing.v1 import AppTest
-
-    os.environ.pop("LIVELAB_MAX_STEPS", None)
+    """The live page, served to a protocol-level tab (its fragment reruns, nothing drawn), end to end,
+    with the page's pause per step and without; and the bare loop's time for the same steps."""
     for pause in (0.02, 0.0):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
-        at.session_state["device"] = "cpu"
-        at.run()
-        at.switch_page("app_pages/rnn_regression.py").run()
-        at.select_slider(key="widget.rnn_regression.pause").set_value(pause).run()
-        at.button(key="rnn_regression.btn.train").click()
-        _, seconds = timed(at.run)
-        assert not at.exception, at.exception
-        session = at.session_state["rnn_regression.session"]
-        line = (f"page      {len(session.run.history)} seed steps, live page with a pause of {pause} s/step: "
-                f"{seconds:.2f} s end to end")
-        if pause == 0:  # a step's time while the page draws, against the bare loop's just after
-            drawn = 1 / session.run.progress(window_s=3600).per_second
-            bare = np.median([timed(lambda: ours(1))[1] for _ in range(3)]) / STEPS
-            line += (f"; a step while drawing {1000 * drawn:.2f} ms vs bare {1000 * bare:.2f} ms "
-                     f"-> drawing adds {drawn / bare - 1:.0%} of a step")
-        print(line)
+        seconds = served_page_run("rnn-regression", "rnn_regression", "digits", None, query=f"pause={pause}")
+        line = f"page      {STEPS} tutorial steps, live page with a pause of {pause} s/step: {seconds:.2f} s end to end"
+        if pause == 0:
+            bare = np.median([timed(lambda: ours(1))[1] for _ in range(3)])
+            line += f" (the bare loop: {bare:.2f} s)"
+        print(line, flush=True)
 
 
 def main() -> None:
