@@ -161,7 +161,7 @@ def _progress(run: Run) -> None:
     progress, place = run.job.progress(), run.job.place()
     if place is not None and not progress.done:
         text = t("common.waiting", ahead=_ahead(place.ahead), left=_duration(place.seconds))
-    elif progress.seconds_left is None:
+    elif progress.seconds_left is None or not run.job.running:  # no speed to speak of before, or after
         text = t("common.progress_start", done=progress.done, total=progress.total)
     else:
         text = t("common.progress", done=progress.done, total=progress.total,

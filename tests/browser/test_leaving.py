@@ -29,5 +29,6 @@ def test_closing_the_tab_mid_run_stops_the_run(browser, app_server):
     context.close()  # the tab goes: its websocket closes and Streamlit ends the session's caches
     time.sleep(1.0)
     after = cores_used(app_server.pid, 2.0)
-    assert training > 0.5, f"the run was not training ({training:.2f} cores)"
-    assert after < 0.2, f"the server still used {after:.2f} cores after the tab closed"
+    # Chromium draws the live page on the same 2 cores, so training gets what the browser leaves it.
+    assert training > 0.25, f"the run was not training ({training:.2f} cores)"
+    assert after < 0.1, f"the server still used {after:.2f} cores after the tab closed"
