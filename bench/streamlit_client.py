@@ -37,6 +37,7 @@ web/server/starlette/starlette_websocket.py, runtime/app_session.py and the fron
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import threading
 import time
@@ -66,6 +67,8 @@ class TabState:
     """What a student's tab shows, as far as the benchmarks care."""
 
     buttons: dict[str, tuple[str, bool]] = field(default_factory=dict)  # widget id -> (label, disabled)
+    sliders: dict[str, str] = field(default_factory=dict)  # widget id -> the id of the fragment drawing it
+    titles: dict[str, str] = field(default_factory=dict)  # a chart's key -> its title as last drawn
     progress: Progress = field(default_factory=Progress)
     exceptions: list[str] = field(default_factory=list)
     script_running: bool = False
@@ -107,10 +110,17 @@ class Tab:
 
     def button_id(self, key: str) -> str:
         """The widget id of the button drawn with `key` (ids end in "-<key>")."""
-        for widget in self.state.buttons:
-            if widget.endswith("-" + key):
-                return widget
-        raise LookupError(f"no button with key {key!r} on this page; buttons: {list(self.state.buttons)}")
+        return _widget_id(self.state.buttons, key)
+
+    async def move_slider(self, key: str, value: float, timeout_s: float = 300) -> float:
+        """Move the slider drawn with `key` to `value`, as a drag does: a rerun of the fragment that
+        drew it (or of the page) with the slider's new value; seconds until that run has finished."""
+        widget = _widget_id(self.state.sliders, key)
+        start = time.monotonic()
+        await self._rerun(page_script_hash=self.state.page_script_hash, fragment=self.state.sliders[widget],
+                          values={widget: value}, auto=False)
+        await self.wait_until_idle(timeout_s)
+        return time.monotonic() - start
 
     def enabled(self, key: str) -> bool:
         try:
@@ -144,16 +154,21 @@ class Tab:
             await asyncio.gather(self._reader, return_exceptions=True)
 
     async def _rerun(self, page_name: str = "", page_script_hash: str = "", trigger: str | None = None,
-                     fragment: str = "") -> None:
-        """Ask for a run of the page (or of one `fragment` of it), as the frontend does; the script
-        counts as running from now until the server says the run has ended."""
+                     fragment: str = "", values: dict[str, float] | None = None, auto: bool = True) -> None:
+        """Ask for a run of the page (or of one `fragment` of it: a timer's when `auto`), with a
+        button's `trigger` or sliders' new `values`, as the frontend does; the script counts as
+        running from now until the server says the run has ended."""
         async with self._changed:
             self.state.script_running = True
         message = BackMsg()
         state = message.rerun_script
         state.query_string, state.page_name, state.page_script_hash = self.query, page_name, page_script_hash
         if fragment:
-            state.fragment_id, state.is_auto_rerun = fragment, True
+            state.fragment_id, state.is_auto_rerun = fragment, auto
+        for widget_id, value in (values or {}).items():
+            widget = state.widget_states.widgets.add()
+            widget.id = widget_id
+            widget.double_array_value.data.append(value)
         if trigger is not None:
             widget = state.widget_states.widgets.add()
             widget.id, widget.trigger_value = trigger, True
@@ -196,7 +211,7 @@ class Tab:
         elif kind == "script_finished":  # unless another run follows at once (st.rerun, a click mid-run)
             state.script_running = message.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN
         elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
-            self._take_element(message.delta.new_element)
+            self._take_element(message.delta.new_element, message.delta.fragment_id)
 
     def _start_auto_rerun(self, fragment: str, interval: float) -> None:
         if fragment in self._auto_reruns and self._auto_reruns[fragment][1] == interval:
@@ -215,9 +230,14 @@ class Tab:
             if task is not None:
                 task.cancel()
 
-    def _take_element(self, element) -> None:
+    def _take_element(self, element, fragment: str) -> None:
         kind = element.WhichOneof("type")
-        if kind == "button":
+        if kind == "slider":
+            self.state.sliders[element.slider.id] = fragment
+        elif kind == "plotly_chart" and element.plotly_chart.id:
+            key = element.plotly_chart.id.rsplit("-", 1)[-1]
+            self.state.titles[key] = json.loads(element.plotly_chart.spec)["layout"].get("title", {}).get("text", "")
+        elif kind == "button":
             self.state.buttons[element.button.id] = (element.button.label, element.button.disabled)
         elif kind == "progress":
             match = PROGRESS.search(element.progress.text)
@@ -225,6 +245,14 @@ class Tab:
                 self.state.progress = Progress(int(match[1]), int(match[2]), time.monotonic())
         elif kind == "exception":
             self.state.exceptions.append(f"{element.exception.type}: {element.exception.message}")
+
+
+def _widget_id(widgets, key: str) -> str:
+    """The id of the widget drawn with `key` (widget ids end in "-<key>")."""
+    for widget in widgets:
+        if widget.endswith("-" + key):
+            return widget
+    raise LookupError(f"no widget with key {key!r} on this page; widgets: {list(widgets)}")
 
 
 async def connect(url: str, timeout_s: float = 60):

@@ -66,7 +66,8 @@ class ClassifierCharts:
         self._built: dict[str, tuple[object, object]] = {}  # chart -> (what it shows, its figure or html)
 
     def draw(self, records: Sequence) -> None:
-        step = step_slider(f"{self.key}.timeline", len(records), t("charts.timeline"), t("charts.timeline_help"))
+        step = step_slider(f"{self.key}.timeline", len(records), records[-1].total_steps, t("charts.timeline"),
+                           t("charts.timeline_help"))
         shown = records[:step]
         left, right = st.columns(2)
         loss_chart(shown, y_title=t("charts.loss"), key=f"{self.key}.loss", place=left, marker=step,

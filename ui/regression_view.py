@@ -49,7 +49,7 @@ def prediction_chart(records: Sequence, title: str, highlight: bool = False):
 def draw_training(records: Sequence) -> None:
     """The prediction against the target window after window, the loss and the hidden units, all
     up to the window the timeline shows (the newest while training, unless rewound)."""
-    window = step_slider(f"{PAGE}.timeline", len(records), t("rnn_regression.timeline"),
+    window = step_slider(f"{PAGE}.timeline", len(records), records[-1].total_steps, t("rnn_regression.timeline"),
                          t("rnn_regression.timeline_help"))
     shown = records[:window]
     st.plotly_chart(prediction_chart(shown, t("rnn_regression.live_title", step=window), highlight=True),
