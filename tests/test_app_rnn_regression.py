@@ -94,7 +94,7 @@ def test_the_comparison_draws_while_carry_and_reset_are_still_identical(app_env)
         records = list(itertools.islice(mode_comparison_run(RegressorSpec(), RegressionConfig()).train(), 2))
         carry, reset = records
         assert (carry.prediction == reset.prediction).all() and carry.loss == reset.loss  # identical so far
-        draw_comparison(records)
+        draw_comparison(records, training=False)
 
     at = AppTest.from_function(page, default_timeout=60)
     at.run()

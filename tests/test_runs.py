@@ -1,6 +1,7 @@
 """Following a run: the page is drawn and handed back at once while training goes on, several runs
 on one page are followed side by side, and the redraw period keeps drawing to its share."""
 
+import json
 
 import pytest
 
@@ -82,3 +83,26 @@ def test_a_browser_that_opened_localhost_shares_the_servers_machine(monkeypatch,
     from ui import runs
     monkeypatch.setattr(runs.st, "context", SimpleNamespace(headers={"Host": host} if host else {}))
     assert runs.browser_on_this_machine() is here
+
+
+def test_while_a_run_trains_a_student_can_stop_following_and_rewind(app_env, monkeypatch):
+    for name, value in SLOW.items():
+        monkeypatch.setenv(name, value)
+    at = open_page("app_pages/cnn.py")
+    at.button(key="cnn.btn.train").click().run()
+    run = at.session_state["cnn.run"]
+    wait_until(lambda: len(run.records) >= 3)
+    at.run()
+    assert at.toggle(key="cnn.timeline.follow_toggle").value is True
+    assert "cnn.timeline.step" not in [slider.key for slider in at.slider]  # following: no slider to drag
+    at.toggle(key="cnn.timeline.follow_toggle").set_value(False).run()
+    newest = at.slider(key="cnn.timeline.step").value
+    assert newest >= 3 and at.slider(key="cnn.timeline.step").max == run.records[-1].total_steps
+    at.slider(key="cnn.timeline.step").set_value(1).run()
+    wait_until(lambda: len(run.records) > newest + 2)
+    at.run()  # the run trains on; the charts stay where the student put them
+    assert at.slider(key="cnn.timeline.step").value == 1 and "Confusion matrix (step 1)" in [
+        json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    at.toggle(key="cnn.timeline.follow_toggle").set_value(True).run()
+    assert "cnn.timeline.step" not in [slider.key for slider in at.slider]
+    at.button(key="cnn.btn.stop").click().run()

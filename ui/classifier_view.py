@@ -65,9 +65,9 @@ class ClassifierCharts:
         self.data, self.key = data, key  # key: session-state and element keys of this page's charts
         self._built: dict[str, tuple[object, object]] = {}  # chart -> (what it shows, its figure or html)
 
-    def draw(self, records: Sequence) -> None:
-        step = step_slider(f"{self.key}.timeline", len(records), records[-1].total_steps, t("charts.timeline"),
-                           t("charts.timeline_help"))
+    def draw(self, records: Sequence, training: bool) -> None:
+        step = step_slider(f"{self.key}.timeline", len(records), records[-1].total_steps, training,
+                           t("charts.timeline"))
         shown = records[:step]
         left, right = st.columns(2)
         loss_chart(shown, y_title=t("charts.loss"), key=f"{self.key}.loss", place=left, marker=step,

@@ -153,5 +153,5 @@ def follow_training() -> None:
     for page in CLASSIFIERS:
         run = runs.get(page)
         if run is not None and run.job.running:
-            runs.follow(run, lambda records: None)
+            runs.follow(run, lambda records, training: None)
             break

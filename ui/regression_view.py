@@ -46,11 +46,11 @@ def prediction_chart(records: Sequence, title: str, highlight: bool = False):
                    highlight=(newest, newest + WINDOW) if highlight else None)
 
 
-def draw_training(records: Sequence) -> None:
+def draw_training(records: Sequence, training: bool) -> None:
     """The prediction against the target window after window, the loss and the hidden units, all
     up to the window the timeline shows (the newest while training, unless rewound)."""
-    window = step_slider(f"{PAGE}.timeline", len(records), records[-1].total_steps, t("rnn_regression.timeline"),
-                         t("rnn_regression.timeline_help"))
+    window = step_slider(f"{PAGE}.timeline", len(records), records[-1].total_steps, training,
+                         t("rnn_regression.timeline"))
     shown = records[:window]
     st.plotly_chart(prediction_chart(shown, t("rnn_regression.live_title", step=window), highlight=True),
                     key=f"{PAGE}.live")
@@ -63,7 +63,7 @@ def draw_training(records: Sequence) -> None:
         y_title=t("rnn_regression.hidden_unit")), key=f"{PAGE}.hidden")
 
 
-def draw_comparison(records: Sequence) -> None:
+def draw_comparison(records: Sequence, training: bool) -> None:
     """Both modes' loss on one chart, and each mode's last windows side by side."""
     by_mode = {mode: [r for r in records if r.mode == mode] for mode in HIDDEN_MODES}
     curves = []

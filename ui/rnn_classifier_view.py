@@ -23,7 +23,7 @@ def cell_name(cell: str) -> str:
     return t(f"rnn_classifier.options.cell.{cell}")
 
 
-def draw_cell_comparison(tagged: Sequence) -> None:
+def draw_cell_comparison(tagged: Sequence, training: bool) -> None:
     """One progress bar per cell, and every cell's loss and accuracy on shared charts."""
     by_cell = {cell: [r.record for r in tagged if r.cell == cell] for cell in rnn_analysis.CELLS}
     for column, (cell, records) in zip(st.columns(len(by_cell)), by_cell.items(), strict=True):

@@ -122,10 +122,10 @@ def panel(page: str, start: Callable[[], Run], settings: dict, data=None,
     return run
 
 
-def follow(run: Run, draw: Callable[[Sequence], None]) -> None:
-    """Draw the run's progress and `draw(records)` now and, while it trains, again every redraw
-    period, in a fragment: the rest of the page stays responsive, and widgets drawn by `draw` rerun
-    only the fragment. When the run ends the whole page reruns, so its buttons and status follow."""
+def follow(run: Run, draw: Callable[[Sequence, bool], None]) -> None:
+    """Draw the run's progress and `draw(records, training)` now and, while it trains, again every
+    redraw period, in a fragment: the rest of the page stays responsive, and widgets drawn by `draw`
+    rerun only the fragment. When the run ends the whole page reruns, so its buttons and status follow."""
     training = run.job.running
 
     def live() -> None:
@@ -134,7 +134,7 @@ def follow(run: Run, draw: Callable[[Sequence], None]) -> None:
         _progress(run)
         records = run.records[:len(run.records)]
         if records:
-            draw(records)
+            draw(records, training)
         _draw_seconds[run] = time.perf_counter() - started
         if training and not run.job.running:
             st.rerun()  # it has just ended: redraw the page with its final state and buttons

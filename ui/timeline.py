@@ -1,26 +1,44 @@
 """The timeline: one step slider that rewinds every chart of a run.
 
-The slider spans the whole run (1 to its last step) from the start, so that it stays the same widget
-while the run trains (Streamlit makes a slider whose range changes a new widget, which would drop a
-drag in progress). While its knob is at the newest step it follows a live run; once a student drags
-it back it stays where they put it; dragging it to the newest step, or past it, follows the run again.
+While a run trains the charts follow its newest step, and a toggle lets a student stop following and
+rewind with the slider; once the run is over, the slider is there from the start, at its last step.
+The slider is never drawn while following: the page would have to move it to every new step, and a
+live fragment reruns several times a second, so the browser could send back a value it showed before
+our move reached it, which would look like a student's drag.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from ui.i18n import t
 
-def step_slider(key: str, newest: int, last: int, label: str, help_text: str | None = None) -> int:
+
+def step_slider(key: str, newest: int, last: int, training: bool, label: str) -> int:
     """The step (1..newest) a run's charts should show; `last` is the run's final step."""
-    if last < 2 or newest < 1:  # a slider needs two values
+    following_key, value_key = f"{key}.following", f"{key}.step"
+    following = st.session_state.setdefault(following_key, True)
+    if training:
+        toggle_key = f"{key}.follow_toggle"
+        st.session_state[toggle_key] = following
+        st.toggle(t("charts.follow"), key=toggle_key, on_change=_toggled, args=(toggle_key, following_key,
+                                                                                 value_key, newest))
+        if following or last < 2:
+            return newest
+        st.slider(label, 1, last, key=value_key, help=t("charts.timeline_help"))
+        return min(st.session_state[value_key], newest)
+    if newest < 2:
         return newest
-    value_key, follow_key = f"{key}.step", f"{key}.follow"
-    if st.session_state.get(follow_key, True) or st.session_state.get(value_key, newest) > newest:
+    shown_key = f"{key}.newest_shown"  # the newest step the slider was last put at
+    stale = following and st.session_state.get(shown_key) != newest
+    if stale or not 1 <= st.session_state.get(value_key, 0) <= newest:
         st.session_state[value_key] = newest
-    st.slider(label, 1, last, key=value_key, help=help_text, on_change=_moved, args=(value_key, follow_key, newest))
-    return min(st.session_state[value_key], newest)
+        st.session_state[shown_key] = newest
+    st.slider(label, 1, newest, key=value_key, help=t("charts.timeline_help"))
+    return st.session_state[value_key]
 
 
-def _moved(value_key: str, follow_key: str, newest: int) -> None:
-    st.session_state[follow_key] = st.session_state[value_key] >= newest
+def _toggled(toggle_key: str, following_key: str, value_key: str, newest: int) -> None:
+    st.session_state[following_key] = st.session_state[toggle_key]
+    if not st.session_state[toggle_key]:  # rewinding starts from where the charts are
+        st.session_state[value_key] = newest

@@ -26,14 +26,21 @@ def test_rewind_play_and_point(browser_page, app_url):
     wait_until_idle(page)
     assert embedding_step(page) == 40  # BROWSER_MAX_STEPS
 
-    slider = page.locator("[data-testid='stSlider']").filter(has_text="Step shown").get_by_role("slider")
-    slider.focus()
-    page.keyboard.press("Home")  # step 1
-    for _ in range(19):
-        page.keyboard.press("ArrowRight")  # step 20
-    page.wait_for_function("() => document.body.innerText.includes('t-SNE (step 20)')", timeout=30_000)
-    assert page.get_by_text("Confusion matrix (step 20)").count() == 1  # every chart rewinds together
-    page.keyboard.press("End")  # the right end: the newest step again
+    timeline = page.locator("[data-testid='stSlider']").filter(has_text="Step shown")
+    timeline.get_by_role("slider").focus()
+    page.keyboard.press("Home")  # step 1: the evaluation of step 1, no embedding frame yet
+    page.wait_for_function("() => document.body.innerText.includes('Confusion matrix (step 1)')", timeout=30_000)
+    for _ in range(25):
+        page.keyboard.press("ArrowRight")
+    wait_until_idle(page)
+    page.wait_for_timeout(1000)
+    wait_until_idle(page)
+    step = int(timeline.locator("[data-testid='stSliderThumbValue']").inner_text())
+    assert 10 <= step < 40
+    frame = step // 10 * 10  # evaluations and frames every 10 steps: the last at or before the step
+    page.wait_for_function(f"() => document.body.innerText.includes('t-SNE (step {frame})')", timeout=30_000)
+    assert page.get_by_text(f"Confusion matrix (step {frame})").count() == 1  # every chart rewinds together
+    page.keyboard.press("End")  # the last step again
     page.wait_for_function("() => document.body.innerText.includes('t-SNE (step 40)')", timeout=30_000)
     wait_until_idle(page)
 
