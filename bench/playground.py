@@ -14,6 +14,13 @@ Figures:
              model copy, probabilities, feature maps, saliency, the Plotly figures)
   browser    mouse up on the canvas -> the prediction on screen, in Chromium (needs /usr/bin/chromium;
              goal: < 1 s), median of a few drawings
+  drawing    (only when asked: --only drawing) the CNN page trains at its defaults in Chromium, then
+             test digits are drawn on the playground's canvas with the mouse as pen strokes
+             (bench/strokes.py), each right after Clear: at a quick pace (no pause between strokes or
+             after Clear) and at a slow one (--pause, 2 s). Prints the accuracy at each pace, how often
+             what was analysed differed from what the canvas shows, and the median time from the last
+             stroke's mouse-up to the answer on screen (goals: quick within 1 digit in 30 of slow; <= 1 s).
+             --steps N trains only N steps (for development).
 Timings are wall-clock on this machine; run it on a quiet machine.
 """
 
@@ -32,7 +39,9 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from bench import drawing as pen  # noqa: E402
 from bench.common import IDLE, app_in_chromium  # noqa: E402
+from bench.strokes import pen_strokes  # noqa: E402
 from core import figures  # noqa: E402
 from core.base import seeded  # noqa: E402
 from core.data import ImageData, as_float, load_images  # noqa: E402
@@ -136,8 +145,6 @@ def browser(data_name: str, drawings: int = 5) -> None:
             page.get_by_role("button", name="Clear", exact=True).click()
             page.get_by_text("CNN: ").first.wait_for(state="detached", timeout=30_000)
             page.wait_for_selector(IDLE, timeout=30_000)
-            page.locator("canvas.upper-canvas").wait_for(timeout=30_000)
-            page.wait_for_timeout(1500)  # a fresh canvas (new key) takes a moment to mount Fabric.js
             draw_a_one(page)
             start = time.perf_counter()
             page.get_by_text("CNN: ").first.wait_for(timeout=30_000)
@@ -150,12 +157,57 @@ def browser(data_name: str, drawings: int = 5) -> None:
           f"median {statistics.median(charts):.2f} s")
 
 
+def drawing(data: ImageData, root: str | None, n: int, pause: float, steps: int | None) -> None:
+    """Test digits drawn with the mouse on the playground after the CNN page's run, quick and slow."""
+    env = {"LIVELAB_DATA_DIR": root} if root else {}
+    if steps:
+        env["LIVELAB_MAX_STEPS"] = str(steps)
+    digits, labels = data.test_x[:n].numpy(), [str(data.classes[y]) for y in data.test_y[:n]]
+    strokes = [pen_strokes(digit) for digit in digits]
+    with app_in_chromium(data.name, "cnn", **env) as page:
+        page.wait_for_selector(IDLE, timeout=120_000)
+        start = time.perf_counter()
+        page.get_by_role("button", name="Train", exact=True).first.click()
+        page.wait_for_selector("text=Training finished.", timeout=3_600_000)
+        print(f"drawing   the CNN page trained at its defaults{f' ({steps} steps)' if steps else ''} on "
+              f"{data.name} in Chromium in {time.perf_counter() - start:.0f} s", flush=True)
+        page.get_by_role("link", name="Playground").first.click()
+        page.locator(pen.CANVAS).first.wait_for(timeout=60_000)
+        page.wait_for_selector(IDLE, timeout=60_000)
+        box = pen.watch(page)
+        for pace, seconds in (("quick", 0.0), ("slow", pause)):
+            readings = []
+            for digit_strokes in strokes:
+                page.get_by_role("button", name="Clear", exact=True).click()
+                time.sleep(seconds)
+                pen.draw(page, box, digit_strokes, seconds)
+                pen.settle(page)
+                readings.append(pen.read(page, digit_strokes))
+            right = sum(r.answer == label for r, label in zip(readings, labels, strict=True))
+            analysed = [r.seconds for r in readings if r.analysed_canvas and r.seconds is not None]
+            timing = (f"median {statistics.median(analysed):.2f} s, worst {max(analysed):.2f} s"
+                      if analysed else "never")
+            print(f"drawing   {pace} pace ({seconds:g} s between strokes and after Clear): {right}/{n} read right; "
+                  f"analysed not what the canvas shows: {sum(not r.analysed_canvas for r in readings)}; "
+                  f"strokes gone from the canvas: {sum(not r.kept_strokes for r in readings)}; "
+                  f"last mouse-up -> answer on screen {timing} ({len(analysed)} drawings)", flush=True)
+            for i, (reading, label) in enumerate(zip(readings, labels, strict=True)):
+                if not (reading.analysed_canvas and reading.kept_strokes):
+                    print(f"          test digit {i} ({label}, {len(strokes[i])} strokes): read as {reading.answer}, "
+                          f"analysed = canvas {reading.analysed_canvas}, canvas kept every stroke "
+                          f"{reading.kept_strokes}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default="digits", choices=("digits", "mnist"))
     parser.add_argument("--root", default=None, help="data folder holding MNIST/raw (default: ./data)")
     parser.add_argument("--n", type=int, default=2000, help="test digits in the agreement figure")
-    parser.add_argument("--only", nargs="*", default=["agreement", "prepared", "pipeline", "browser"])
+    parser.add_argument("--only", nargs="*", default=["agreement", "prepared", "pipeline", "browser"],
+                        help="figures to print; 'drawing' is only printed when named")
+    parser.add_argument("--drawings", type=int, default=30, help="test digits drawn in the drawing figure")
+    parser.add_argument("--pause", type=float, default=2.0, help="seconds between strokes at the slow pace")
+    parser.add_argument("--steps", type=int, default=None, help="drawing: train only this many steps (development)")
     args = parser.parse_args()
     data = load_images(args.data, root=args.root, download=False)
     if data.note:
@@ -178,6 +230,8 @@ def main() -> None:
         agreement(prepared, model, args.n)
     if "browser" in args.only:
         browser(args.data)
+    if "drawing" in args.only:
+        drawing(data, args.root, args.drawings, args.pause, args.steps)
 
 
 if __name__ == "__main__":

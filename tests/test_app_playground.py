@@ -14,7 +14,7 @@ from core.training import ClassifierConfig
 from tests.conftest import finish, open_page, train
 
 PAGE = "app_pages/playground.py"
-CANVAS = "playground.canvas.0"  # the canvas's key before any Clear
+CANVAS = "playground.canvas"  # the canvas's key (Clear happens in the browser; the key never changes)
 
 
 def a_zero(size=280, ink=255, paper=0) -> Image.Image:
@@ -30,12 +30,17 @@ def png(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def draw_on_canvas(at, image: Image.Image) -> None:
-    """What the canvas component sends after a stroke: its picture as a PNG data URL."""
-    url = "data:image/png;base64," + base64.b64encode(png(image.convert("RGBA"))).decode()
-    at.session_state[CANVAS] = {"drawing": {"raw": {"objects": [{"type": "path"}]}, "data": url},
-                                "backgroundFit": None}
+def draw_on_canvas(at, image: Image.Image | None, seq: int = 1) -> None:
+    """What the canvas component (ui/canvas.js) sends after its `seq`-th stroke or Clear: its
+    picture as a PNG data URL, or None once cleared."""
+    url = None if image is None else "data:image/png;base64," + base64.b64encode(png(image.convert("RGBA"))).decode()
+    at.session_state[CANVAS] = {"drawing": {"png": url, "seq": seq}}
     at.run()
+
+
+def canvas_data(at) -> dict:
+    """What the page handed to the canvas component in its last run."""
+    return json.loads(at.get("bidi_component")[0].proto.json)
 
 
 def chart_titles(at):
@@ -95,13 +100,32 @@ def test_a_cnn_trained_on_the_cnn_page_reads_the_drawing(app_env):
     assert not any("No network has been trained" in info.value for info in at.info)
 
 
-def test_clear_empties_the_canvas(app_env):
+def test_a_cleared_canvas_asks_for_a_drawing(app_env):
     at = open_page(PAGE)
     draw_on_canvas(at, a_zero())
     assert "28 × 28: what the networks see" in captions(at)
-    at.button(key="playground.clear").click().run()
+    draw_on_canvas(at, None, seq=2)  # the canvas's own Clear button
     assert not at.exception and not captions(at)
     assert any("Draw a digit" in info.value for info in at.info)
+
+
+def test_the_page_tells_the_canvas_which_drawing_it_analysed(app_env):
+    """The canvas sends again any drawing the page has not acknowledged (ui/canvas.js)."""
+    at = open_page(PAGE)
+    assert canvas_data(at)["seen"] == 0
+    draw_on_canvas(at, a_zero(), seq=3)
+    assert canvas_data(at)["seen"] == 3
+    assert canvas_data(at)["strokeWidth"] == 22 and canvas_data(at)["clearLabel"] == "Clear"
+
+
+def test_a_canvas_value_that_is_not_its_picture_is_ignored(app_env):
+    at = open_page(PAGE)
+    draw_on_canvas(at, a_zero(size=600))  # not the 280 x 280 canvas
+    assert not at.exception and not captions(at)
+    for value in ({"png": "data:image/png;base64,not base64!", "seq": 2}, {"png": 7, "seq": "2"}, "a drawing"):
+        at.session_state[CANVAS] = {"drawing": value}
+        at.run()
+        assert not at.exception and not captions(at)
 
 
 def test_an_uploaded_photo_is_read_like_a_drawing(app_env):
@@ -152,6 +176,7 @@ def test_the_page_speaks_chinese(app_env):
     at = open_page(PAGE, lang="zh")
     assert not at.exception
     assert at.title[0].value.startswith("✏️ 试验场")
+    assert canvas_data(at)["clearLabel"] == "清空"
     assert not any(text.value.startswith("[") for text in [*at.info, *at.markdown, *at.caption])
 
 

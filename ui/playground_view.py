@@ -15,6 +15,7 @@ from core.preprocess import MAX_PIXELS, MAX_UPLOAD_BYTES, ImageError, Stages, de
 from core.rnn_analysis import read_rows
 from core.run import Run, classifier_run
 from ui import page_specs, runs
+from ui.canvas import canvas
 from ui.controls import current
 from ui.i18n import t
 from ui.placement_view import show_among_test_digits
@@ -24,11 +25,6 @@ CLASSIFIERS = {page_specs.CNN.key: CNN, page_specs.RNN_CLASSIFIER.key: RNNClassi
 QUICK_STEPS = 200  # the quick CNN run: enough for a useful CNN in well under a minute
 CANVAS_SIZE = 280
 STAGE_PIXELS = 140  # small stages are enlarged to about this size, so that they show their pixels
-CANVAS_GENERATION = f"{PAGE}.canvas_generation"  # bumped by Clear: a new key gives an empty canvas
-
-
-def clear_canvas() -> None:
-    st.session_state[CANVAS_GENERATION] = st.session_state.get(CANVAS_GENERATION, 0) + 1
 
 
 def read_digit(stroke_width: int) -> tuple[np.ndarray | None, str]:
@@ -36,14 +32,9 @@ def read_digit(stroke_width: int) -> tuple[np.ndarray | None, str]:
     source = st.radio(t("playground.source"), ("draw", "upload"), horizontal=True, key=f"{PAGE}.source",
                       format_func=lambda name: t(f"playground.{name}"))
     if source == "draw":
-        from streamlit_drawable_canvas import st_canvas  # registers a component: needs the Streamlit runtime
-
         st.caption(t("playground.canvas_help"))
-        result = st_canvas(stroke_width=stroke_width, stroke_color="#FFFFFF", background_color="#000000",
-                           width=CANVAS_SIZE, height=CANVAS_SIZE, drawing_mode="freedraw", return_image_data=True,
-                           key=f"{PAGE}.canvas.{st.session_state.get(CANVAS_GENERATION, 0)}")
-        st.button(t("playground.clear"), on_click=clear_canvas, key=f"{PAGE}.clear")
-        return result.image_data, source
+        return canvas(f"{PAGE}.canvas", size=CANVAS_SIZE, stroke_width=stroke_width,
+                      clear_label=t("playground.clear")), source
     upload = st.file_uploader(t("playground.upload_label"), type=["png", "jpg", "jpeg"], key=f"{PAGE}.upload")
     if upload is None:
         return None, source
