@@ -11,6 +11,7 @@ import torch
 from torch import nn
 
 M = TypeVar("M", bound=nn.Module)
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # server.maxUploadSize in .streamlit/config.toml; a file's size is checked again
 
 
 def pick_device(preference: str = "auto") -> torch.device:
