@@ -226,6 +226,8 @@ def test_a_page_trains_a_new_run_from_an_uploaded_file(app_env, downloads):
     assert run.spec.conv1_channels == 8 and run.config.lr == 0.003  # the sidebar's training settings
     assert run.weights_from == "eight.pt"
     assert any("started from the weights in **eight.pt**" in caption.value for caption in fresh.caption)
+    assert list(fresh.dataframe[-1].value.loc["Starting weights"]) == ["eight.pt"]
+    assert any("the link starts from the seed instead" in caption.value for caption in fresh.caption)
     # its first step's loss is the file's network's loss on the first batch: it started from those weights
     data, config = run.data, run.config
     first = torch.randperm(len(data.train_y), generator=torch.Generator().manual_seed(config.seed))[:config.batch_size]

@@ -5,6 +5,8 @@ import dataclasses
 import io
 import os
 import pickle
+import tomllib
+from pathlib import Path
 
 import pytest
 import torch
@@ -204,3 +206,8 @@ def test_a_network_for_another_number_of_classes_is_refused_where_the_page_needs
 def test_every_reason_has_a_message_in_every_language():
     for lang in LANGUAGES:
         assert [reason for reason in REASONS if f"history.errors.{reason}" not in table(lang)] == []
+
+
+def test_the_limit_checked_here_is_the_one_the_server_sets():
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 2**20 == MAX_UPLOAD_BYTES

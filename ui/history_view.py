@@ -143,7 +143,8 @@ def one_run(page: PageSpec, summaries: Sequence[Summary], label: Callable, run: 
     st.button(t("history.restore"), icon="↩️", key=f"{key}.restore", on_click=_restore, args=(page, chosen))
     if st.session_state.pop(f"{key}.restored", None) == number:
         st.success(t("history.restored", run=label(number)), icon="↩️")
-    st.caption(t("history.link_help", run=label(number)))
+    st.caption(t("history.link_from_file", run=label(number), name=chosen.weights_from) if chosen.weights_from
+               else t("history.link_help", run=label(number)))
     st.code(controls.share_link(chosen.settings, chosen.dataset), language=None, wrap_lines=True)
 
 
