@@ -19,7 +19,9 @@ from __future__ import annotations
 import dataclasses
 import io
 import pickle
+import pickletools
 import warnings
+import zipfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -34,8 +36,9 @@ FORMAT = "livelab-weights"  # what a file says it is
 VERSION = 1  # the format's version; a newer file is refused, not misread
 SPECS = {spec.name: spec for spec in (CNNSpec, RNNClassifierSpec, RegressorSpec)}
 CLASSIFIER_KINDS = (CNNSpec.name, RNNClassifierSpec.name)  # the networks the playground can ask
-REASONS = ("empty", "too_large", "unsafe", "unreadable", "not_weights", "newer_version", "wrong_kind", "bad_spec",
-           "mismatch_keys", "mismatch", "not_finite", "wrong_classes")  # why a file is refused
+# why a file is refused (the page translates each: locales/*/history.toml, [errors])
+REASONS = ("empty", "too_large", "unpacks_too_large", "unsafe", "unreadable", "not_weights", "newer_version",
+           "wrong_kind", "bad_spec", "mismatch_keys", "mismatch", "not_finite", "wrong_classes")
 
 
 class WeightsError(ValueError):
@@ -119,6 +122,20 @@ def load(data: bytes, kinds: Collection[str], num_classes: int | None = None) ->
 
 
 def _read(data: bytes) -> Any:
+    """The file's contents, read by torch.load(weights_only=True) once the file is known to be what
+    torch.save writes: a zip archive that unpacks to no more than the upload limit (its entries are
+    stored, not compressed). Nothing else reaches torch.load: a small compressed archive can unpack
+    to gigabytes, and the older non-zip format allocates whatever storage sizes a file declares."""
+    buffer = io.BytesIO(data)
+    if not zipfile.is_zipfile(buffer):
+        raise WeightsError("unsafe" if _names_code(data) else "unreadable")
+    try:
+        with zipfile.ZipFile(buffer) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise WeightsError("unreadable") from error
+    if unpacked > MAX_UPLOAD_BYTES:
+        raise WeightsError("unpacks_too_large", size=unpacked, limit=MAX_UPLOAD_BYTES)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torch warns about pickle protocols it will then refuse
@@ -129,6 +146,20 @@ def _read(data: bytes) -> Any:
         raise WeightsError("unsafe" if "GLOBAL" in str(error) else "unreadable") from error
     except Exception as error:  # noqa: BLE001 - truncated or not a torch file: every reader error means that
         raise WeightsError("unreadable") from error
+
+
+def _names_code(data: bytes) -> bool:
+    """Whether `data`, a bare pickle, names a function or class to call (read opcode by opcode,
+    never run): a file made with pickle.dump rather than torch.save."""
+    if not data.startswith(pickle.PROTO):
+        return False
+    try:
+        for opcode, _, _ in pickletools.genops(data):
+            if opcode.name in ("GLOBAL", "STACK_GLOBAL", "INST"):
+                return True
+    except ValueError:  # cut short or not a pickle after all: what was read named no code
+        pass
+    return False
 
 
 def _spec(kind: str, fields: Any) -> ModelSpec:

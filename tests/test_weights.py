@@ -6,6 +6,7 @@ import io
 import os
 import pickle
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -118,7 +119,7 @@ def rewritten(weights: Weights, **changes) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("container", ["torch.save", "pickle"])
+@pytest.mark.parametrize("container", ["torch.save", "pickle-2", "pickle-5"])
 def test_a_file_that_would_run_code_is_refused_and_the_code_never_runs(container, cnn_run, tmp_path):
     target = tmp_path / "ran"
     payload = {"format": "livelab-weights", "version": 1, "kind": "cnn", "evil": CodePayload(str(target))}
@@ -126,7 +127,7 @@ def test_a_file_that_would_run_code_is_refused_and_the_code_never_runs(container
     if container == "torch.save":
         torch.save(payload, buffer)
     else:
-        pickle.dump(payload, buffer, protocol=2)
+        pickle.dump(payload, buffer, protocol=int(container[-1]))
     assert reason(buffer.getvalue()).reason == "unsafe"
     assert not target.exists()
     unchecked = (lambda data: torch.load(io.BytesIO(data), weights_only=False)) if container == "torch.save" \
@@ -140,6 +141,27 @@ def test_a_truncated_file_is_unreadable(cnn_run):
     for cut in (data[: len(data) // 2], data[:-20], data[:100]):
         assert reason(cut).reason == "unreadable"
     assert reason(b"not a weights file at all").reason == "unreadable"
+    assert reason(pickle.dumps({"state_dict": {}})[:-5]).reason == "unreadable"  # a pickle cut short, naming no code
+
+
+def test_an_archive_that_unpacks_to_more_than_the_limit_is_refused_before_it_is_unpacked(cnn_run):
+    """A zip bomb: a small upload that torch.load would unpack in full. Checked without unpacking."""
+    stored = zipfile.ZipFile(io.BytesIO(to_bytes(cnn_run.trained_weights())))
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for entry in stored.infolist():
+            big = entry.filename.endswith("/data/0")
+            archive.writestr(entry.filename, bytes(64 * 2**20) if big else stored.read(entry.filename))
+    assert len(bomb.getvalue()) < MAX_UPLOAD_BYTES
+    error = reason(bomb.getvalue())
+    assert error.reason == "unpacks_too_large" and error.detail["size"] > 64 * 2**20
+
+
+def test_a_file_of_the_old_non_zip_torch_format_is_not_read(cnn_run):
+    """Its reader allocates whatever storage sizes the file declares: never handed to torch.load."""
+    buffer = io.BytesIO()
+    torch.save(cnn_run.trained_weights().state_dict, buffer, _use_new_zipfile_serialization=False)
+    assert reason(buffer.getvalue()).reason == "unreadable"
 
 
 def test_an_empty_file_is_refused():
