@@ -1,10 +1,12 @@
 """CNN on MNIST: the tutorial's two conv blocks, trained live; watch the loss fall, accuracy rise
 and the last hidden layer's t-SNE sort itself into clusters."""
 
+from functools import partial
+
 import streamlit as st
 
 from core.run import classifier_run
-from ui import app_sidebar, runs
+from ui import app_sidebar, history_view, runs
 from ui.classifier_view import ClassifierCharts, show_before_training, whole_test_set
 from ui.controls import sidebar
 from ui.i18n import t
@@ -16,7 +18,8 @@ data = app_sidebar.dataset()
 settings = sidebar(CNN.key, CNN.all_controls)
 spec, config = CNN.split(settings)
 
-run = runs.panel(CNN.key, lambda: classifier_run(spec, config, data, settings), settings, data)
+start = partial(classifier_run, spec, config, data, settings)  # start(weights=...): from a weights file
+run = runs.panel(CNN.key, start, settings, data)
 # Before training the data and the network are the show; once a run exists they fold away
 # (a new label, so Streamlit draws a new, closed expander) and the charts take their place.
 before = run is None
@@ -29,3 +32,4 @@ if run is not None:
     st.caption(t("common.running_on", device=str(next(run.model.parameters()).device)))
     whole_test_set(run, CNN.key)
     runs.follow(run, ClassifierCharts(run.data, CNN.key).draw)
+history_view.show(CNN, run, start, data)  # the runs compared, downloads, training from a file

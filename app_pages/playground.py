@@ -1,6 +1,6 @@
 """The playground: draw a digit (or upload a photo) and see what the networks trained in this
-session make of it: the MNIST-style preprocessing step by step, every classifier's
-probabilities side by side, and inside the CNN and the RNN classifier."""
+session (or uploaded as weights files) make of it: the MNIST-style preprocessing step by step,
+every classifier's probabilities side by side, and inside the CNN and the RNN classifier."""
 
 import streamlit as st
 
@@ -14,6 +14,8 @@ from ui.playground_view import (
     follow_training,
     offer_quick_run,
     read_digit,
+    read_weights,
+    readers,
     show_predictions,
     show_stages,
     trained_runs,
@@ -27,6 +29,8 @@ settings = sidebar(PAGE, PLAYGROUND_CONTROLS, heading_key="playground.drawing")
 left, right = st.columns([2, 3], gap="large")
 with left:
     image, source = read_digit(settings["stroke_width"])
+    with st.expander(t("playground.weights_title"), icon="📦"):
+        uploaded = read_weights()  # a network from a weights file reads the digit too
 stages = preprocess(image) if image is not None else None
 with right:
     if stages is not None:
@@ -37,7 +41,7 @@ with right:
 trained = trained_runs()
 if not trained:
     offer_quick_run(data)
-elif stages is not None:
-    show_predictions(trained, stages.centred)  # (28, 28) float32 in [0, 1]
+if stages is not None and (trained or uploaded):
+    show_predictions(readers(trained, uploaded), stages.centred)  # (28, 28) float32 in [0, 1]
 
 follow_training()

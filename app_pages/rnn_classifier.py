@@ -2,10 +2,12 @@
 classifies it from the last row's output. Train it live, race the three cells, watch one image
 being read row by row, and see how far back each cell's gradient reaches."""
 
+from functools import partial
+
 import streamlit as st
 
 from core.run import cell_comparison_run, classifier_run
-from ui import app_sidebar, runs
+from ui import app_sidebar, history_view, runs
 from ui.classifier_view import ClassifierCharts, show_before_training, whole_test_set
 from ui.controls import sidebar
 from ui.i18n import t
@@ -29,10 +31,12 @@ with train_tab:
     with st.expander(t("rnn_classifier.before_training"), expanded=runs.get(PAGE.key) is None):
         st.caption(t("rnn_classifier.tutorial_defaults"))
         show_before_training(data, spec, config.seed)
-    run = runs.panel(PAGE.key, lambda: classifier_run(spec, config, data, settings), settings, data)
+    start = partial(classifier_run, spec, config, data, settings)
+    run = runs.panel(PAGE.key, start, settings, data)
     if run is not None:
         whole_test_set(run, PAGE.key)
         runs.follow(run, ClassifierCharts(run.data, PAGE.key).draw)
+    history_view.show(PAGE, run, start, data)
 with compare_tab:
     st.caption(t("rnn_classifier.compare.intro"))
     compare = runs.panel(COMPARE, lambda: cell_comparison_run(spec, config, data, settings), settings, data,

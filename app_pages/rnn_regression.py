@@ -2,11 +2,13 @@
 its hidden state from one window to the next. Compare carrying with resetting, look inside the
 hidden layer, and test the network on a time range it never trained on."""
 
+from functools import partial
+
 import streamlit as st
 
 from core.run import mode_comparison_run, regression_run
 from core.runner import FINISHED, STOPPED
-from ui import runs
+from ui import history_view, runs
 from ui.controls import sidebar
 from ui.i18n import t
 from ui.page_specs import RNN_REGRESSION as PAGE
@@ -26,11 +28,13 @@ with st.expander(t("rnn_regression.before_training"), expanded=runs.get(PAGE.key
 
 train_tab, compare_tab = st.tabs([t("rnn_regression.tab_train"), t("rnn_regression.tab_compare")])
 with train_tab:
-    run = runs.panel(PAGE.key, lambda: regression_run(spec, config, settings, pause), settings)
+    start = partial(regression_run, spec, config, settings, pause)
+    run = runs.panel(PAGE.key, start, settings)
     if run is not None:
         runs.follow(run, draw_training)
         if run.job.status in (FINISHED, STOPPED) and run.records:
             show_free_run(run)
+    history_view.show(PAGE, run, start)
 with compare_tab:
     st.markdown(t("rnn_regression.compare_intro"))
     comparison = runs.panel(COMPARE, lambda: mode_comparison_run(spec, config, settings, pause), settings,

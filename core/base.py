@@ -12,6 +12,7 @@ import torch
 from torch import nn
 
 M = TypeVar("M", bound=nn.Module)
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # server.maxUploadSize in .streamlit/config.toml; a file's size is checked again
 T = TypeVar("T")
 Aside = Callable[[Callable[[], T]], "Future[T]"]  # runs a task, maybe on another thread; its result to come
 

@@ -58,15 +58,18 @@ def loss_figure(steps: np.ndarray, raw: np.ndarray, smoothed: np.ndarray, *, tit
 
 def curves_figure(series: Sequence[tuple[str, np.ndarray, np.ndarray]], *, title: str, x_title: str,
                   y_title: str, y_range: tuple[float, float] | None = None, markers: bool = False,
-                  log_y: bool = False, marker: float | None = None,
-                  x_range: tuple[float, float] | None = None) -> go.Figure:
+                  log_y: bool = False, marker: float | None = None, x_range: tuple[float, float] | None = None,
+                  colours: Sequence[str] | None = None) -> go.Figure:
     """Several named (x, y) lines on one chart: accuracy, or one curve per model to compare;
-    `log_y` for quantities spanning orders of magnitude; `marker` marks a step."""
+    `log_y` for quantities spanning orders of magnitude; `marker` marks a step; `colours`, one per
+    line, to keep a line's colour the same from chart to chart (the theme's own are shades of one hue)."""
     mode = "lines+markers" if markers else "lines"
     yaxis = dict(type="log", exponentformat="power") if log_y else {}
     if y_range is not None:
         yaxis["range"] = y_range
-    return _figure([_line(x, y, name, mode=mode) for name, x, y in series],
+    styles = [{} for _ in series] if colours is None else \
+        [dict(line=dict(color=colour), marker=dict(color=colour)) for colour in colours]
+    return _figure([_line(x, y, name, mode=mode, **style) for (name, x, y), style in zip(series, styles, strict=True)],
                    title=title, x_title=x_title, y_title=y_title, yaxis=yaxis, shapes=_step_marker(marker),
                    xaxis=dict(range=x_range) if x_range else None)
 

@@ -18,11 +18,12 @@ import numpy as np
 from PIL import Image, ImageOps
 from scipy import ndimage
 
+from core.base import MAX_UPLOAD_BYTES
+
 SIZE = 28  # MNIST's field
 BOX = 20  # the ink is scaled to fit this box
 MIN_CONTRAST = 0.15  # ink must differ from the background by this much (0..1) to count as ink
 INK_FLOOR = 0.2  # after the contrast stretch, fainter values are paper noise, not ink
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # matches server.maxUploadSize in .streamlit/config.toml
 MAX_PIXELS = 40_000_000  # a larger image is refused before it is decoded
 WORK_SIDE = 1024  # larger uploads are shrunk to this longest side first (speed; no digit needs more)
 

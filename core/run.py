@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import torch
 from torch import nn
 
 from core import scheduler as scheduler_module
@@ -27,6 +28,7 @@ from core.rnn_analysis import CELLS, cell_models, compare_cells
 from core.runner import BackgroundRun
 from core.scheduler import Scheduler
 from core.training import ClassifierConfig, total_steps, train_classifier
+from core.weights import Weights, cpu_copy
 
 CLASSIFIER, CELL_COMPARISON, REGRESSION, MODE_COMPARISON = "classifier", "cells", "regression", "modes"
 
@@ -49,6 +51,7 @@ class Run:
     settings: Mapping[str, Any]  # what the page's sidebar said: spec, config and page-only settings
     data: ImageData | None = None  # what a classifier trains and tests on
     whole_test: WholeTest | None = None  # measured when a student asks; it holds for the step it names
+    weights_from: str = ""  # the weights file its network started from; "": drawn from config.seed
 
     @property
     def model(self) -> nn.Module:
@@ -81,6 +84,13 @@ class Run:
         self.models.clear()
         self.data = None
 
+    def trained_weights(self) -> Weights:
+        """The network's weights now, copied to the CPU, with what rebuilds it (for a weights file)."""
+        data = self.data
+        return Weights(self.spec, cpu_copy(self.model), dataclasses.asdict(self.config),
+                       data.name if data is not None else None, tuple(data.classes) if data is not None else (),
+                       len(self.records))
+
     def train(self) -> Iterator[Any]:
         """Train in the calling thread, yielding each new record (for notebooks and scripts)."""
         while self.job.step():
@@ -90,16 +100,19 @@ class Run:
 
 
 def classifier_run(spec: ModelSpec, config: ClassifierConfig, data: ImageData,
-                   settings: Mapping[str, Any] | None = None, scheduler: Scheduler | None = None) -> Run:
-    """A CNN or an RNN classifier of `spec`, its weights drawn from config.seed, trained on `data`
-    (when started: by `scheduler`, the server's by default)."""
+                   settings: Mapping[str, Any] | None = None, scheduler: Scheduler | None = None, *,
+                   weights: Mapping[str, torch.Tensor] | None = None, weights_from: str = "") -> Run:
+    """A CNN or an RNN classifier of `spec`, its weights drawn from config.seed (or, given `weights`,
+    a state_dict that fits `spec`, loaded strictly), trained on `data` (when started: by
+    `scheduler`, the server's by default)."""
     spec = dataclasses.replace(spec, num_classes=len(data.classes))
-    model = spec.build(config.seed)
+    model = _start_from(spec.build(config.seed), weights)
 
     def aside(task):  # evaluations on a worker no run needs, when there is one
         return (scheduler or scheduler_module.server()).aside(task)
     job = BackgroundRun(train_classifier(model, data, config, aside), total_steps(len(data.train_y), config), scheduler)
-    return Run(CLASSIFIER, spec, config, {"model": model}, job, _settings(spec, config, settings), data)
+    return Run(CLASSIFIER, spec, config, {"model": model}, job, _settings(spec, config, settings), data,
+               weights_from=weights_from)
 
 
 def cell_comparison_run(spec: RNNClassifierSpec, config: ClassifierConfig, data: ImageData,
@@ -114,12 +127,14 @@ def cell_comparison_run(spec: RNNClassifierSpec, config: ClassifierConfig, data:
 
 
 def regression_run(spec: RegressorSpec, config: RegressionConfig, settings: Mapping[str, Any] | None = None,
-                   pause: float = 0.0) -> Run:
-    """The regressor of `spec`, its weights drawn from config.seed; `pause` seconds before each step
-    so the eye can follow."""
-    model = spec.build(config.seed)
+                   pause: float = 0.0, *, weights: Mapping[str, torch.Tensor] | None = None,
+                   weights_from: str = "") -> Run:
+    """The regressor of `spec`, its weights drawn from config.seed (or given, as for classifier_run);
+    `pause` seconds before each step so the eye can follow."""
+    model = _start_from(spec.build(config.seed), weights)
     job = BackgroundRun(paced(train_regressor(model, config), pause), config.total_steps)
-    return Run(REGRESSION, spec, config, {"model": model}, job, _settings(spec, config, settings))
+    return Run(REGRESSION, spec, config, {"model": model}, job, _settings(spec, config, settings),
+               weights_from=weights_from)
 
 
 def mode_comparison_run(spec: RegressorSpec, config: RegressionConfig, settings: Mapping[str, Any] | None = None,
@@ -128,6 +143,14 @@ def mode_comparison_run(spec: RegressorSpec, config: RegressionConfig, settings:
     records, models = compare_modes(spec, config)
     job = BackgroundRun(paced(records, pause / 2), 2 * config.total_steps)
     return Run(MODE_COMPARISON, spec, config, dict(models), job, _settings(spec, config, settings))
+
+
+def _start_from(model: nn.Module, weights: Mapping[str, torch.Tensor] | None) -> nn.Module:
+    """The freshly built `model`, its weights replaced by `weights` when given (strictly: every key,
+    every shape)."""
+    if weights is not None:
+        model.load_state_dict(weights, strict=True)
+    return model
 
 
 def _settings(spec: ModelSpec, config: TrainingConfig, settings: Mapping[str, Any] | None) -> dict[str, Any]:

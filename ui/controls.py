@@ -8,7 +8,7 @@ settings survive a trip to another page and back.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -61,6 +61,10 @@ def _state_key(page: str, name: str) -> str:
     return f"{page}.setting.{name}"
 
 
+def _widget_key(page: str, name: str) -> str:
+    return f"widget.{page}.{name}"
+
+
 def sidebar(page: str, controls: Sequence[Control], heading_key: str = "common.hyperparameters") -> dict[str, Any]:
     """Draw the page's controls in the sidebar and return {name: value}."""
     _apply_query_params(page, controls)
@@ -72,12 +76,14 @@ def sidebar(page: str, controls: Sequence[Control], heading_key: str = "common.h
     return values
 
 
-def share_link(values: dict[str, Any]) -> str:
-    """A link to this page that restores `values`, the language and the dataset."""
+def share_link(values: Mapping[str, Any], dataset: str | None = None) -> str:
+    """A link to this page that restores `values`, the language and the dataset (the sidebar's,
+    unless `dataset` names another: a past run's)."""
     params = {**{name: str(value) for name, value in values.items()},
               LANGUAGE_PARAM: st.session_state.get(LANGUAGE_PARAM, "en")}
-    if DATASET_PARAM in st.session_state:
-        params[DATASET_PARAM] = st.session_state[DATASET_PARAM]
+    dataset = dataset or st.session_state.get(DATASET_PARAM)
+    if dataset is not None:
+        params[DATASET_PARAM] = dataset
     base = st.context.url or ""
     return f"{base}?{urlencode(params)}"
 
@@ -91,7 +97,7 @@ def _share_button(page: str, values: dict[str, Any]) -> None:
 
 
 def _widget(page: str, control: Control) -> Any:
-    stored, widget = _state_key(page, control.name), f"widget.{page}.{control.name}"
+    stored, widget = _state_key(page, control.name), _widget_key(page, control.name)
     if widget not in st.session_state:
         st.session_state[widget] = st.session_state.get(stored, control.default)
     label = t(f"{page}.controls.{control.name}")
@@ -127,11 +133,27 @@ def _apply_query_params(page: str, controls: Sequence[Control]) -> None:
             if control is None:
                 raise ValueError(name)
             st.session_state[_state_key(page, name)] = control.parse(text)
-            st.session_state.pop(f"widget.{page}.{name}", None)
+            st.session_state.pop(_widget_key(page, name), None)
         except ValueError:
             ignored.append(f"{name}={text}")
     if ignored:
         st.toast(t("common.ignored_params", params=", ".join(ignored)))
+
+
+def restore(page: str, controls: Sequence[Control], values: Mapping[str, Any]) -> None:
+    """Set the page's sidebar to `values` (those that name one of its controls). For a widget's
+    callback: it runs before the sidebar is drawn, the only moment a widget's value may be set."""
+    for control in controls:
+        if control.name in values:
+            st.session_state[_state_key(page, control.name)] = values[control.name]
+            st.session_state[_widget_key(page, control.name)] = values[control.name]
+
+
+def shown(page: str, control: Control, value: Any) -> str:
+    """A setting's value as its widget shows it: an option's label, a number as written."""
+    if isinstance(value, str) and control.options:
+        return labeller(f"{page}.options.{control.name}")(value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def current(page: str, controls: Sequence[Control]) -> dict[str, Any]:

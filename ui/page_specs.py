@@ -36,6 +36,11 @@ class PageSpec:
         object.__setattr__(self, "controls", bound)
 
     @property
+    def kind(self) -> str:
+        """The name of the network the page trains (a weights file names it too)."""
+        return self.preset.model.name
+
+    @property
     def all_controls(self) -> tuple[Control, ...]:
         return self.controls + self.page_controls
 
@@ -89,5 +94,7 @@ RNN_REGRESSION = PageSpec("rnn_regression", presets.RNN_REGRESSION, (
 ), page_controls=(
     Control("pause", options=(0.0, 0.02, 0.05, 0.1), default=0.02),  # the tutorial's plt.pause, roughly
 ))
+
+BY_KIND = {page.kind: page for page in (CNN, RNN_CLASSIFIER, RNN_REGRESSION)}  # a network's name -> its page
 
 PLAYGROUND_CONTROLS = (Control("stroke_width", 8, 40, 2, default=22),)

@@ -1,11 +1,16 @@
 """The playground's pieces: the canvas or upload, the preprocessing stages, and what each
-trained classifier makes of the digit (probabilities, inside the CNN, the RNN row by row)."""
+classifier (trained in this session, or uploaded as a weights file) makes of the digit
+(probabilities, inside the CNN, the RNN row by row)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 import torch
+from torch import nn
 
 from core import figures
 from core.data import ImageData
@@ -14,11 +19,13 @@ from core.models import CNN, RNNClassifier, snapshot
 from core.preprocess import MAX_PIXELS, MAX_UPLOAD_BYTES, ImageError, Stages, decode_upload, for_display
 from core.rnn_analysis import read_rows
 from core.run import Run, classifier_run
+from core.weights import CLASSIFIER_KINDS, Weights
 from ui import page_specs, runs
 from ui.canvas import canvas
 from ui.controls import current
 from ui.i18n import t
 from ui.placement_view import show_among_test_digits
+from ui.weights_view import kind_name, read_upload
 
 PAGE = "playground"
 CLASSIFIERS = {page_specs.CNN.key: CNN, page_specs.RNN_CLASSIFIER.key: RNNClassifier}  # page -> what it trains
@@ -63,17 +70,47 @@ def trained_runs() -> dict[str, Run]:
     return found
 
 
-def show_prediction(page: str, run: Run, probs: np.ndarray) -> None:
-    model, classes = t(f"playground.model_{page}"), run.data.classes
+@dataclass(frozen=True)
+class Reader:
+    """A classifier the playground shows the digit to: a network trained in this session, or one
+    uploaded from a weights file."""
+
+    key: str  # its elements' keys: the page it trains on, or "upload"
+    name: str  # on screen
+    model: nn.Module  # a snapshot: safe to analyse while the original trains
+    classes: Sequence[str]
+    dataset: str | None
+    training_step: int | None = None  # while it still trains: the step it has reached
+
+
+def readers(trained: dict[str, Run], uploaded: tuple[Weights, str] | None) -> list[Reader]:
+    """The session's trained classifiers, then the uploaded one."""
+    found = [Reader(page, t(f"playground.model_{page}"), snapshot(run.model), run.data.classes, run.data.name,
+                    len(run.records) if run.job.running else None) for page, run in trained.items()]
+    if uploaded is not None:
+        weights, name = uploaded
+        found.append(Reader("upload", t("playground.model_upload", kind=kind_name(weights.spec.name), name=name),
+                            weights.build(), weights.classes, weights.dataset))
+    return found
+
+
+def read_weights() -> tuple[Weights, str] | None:
+    """A classifier's weights file (CNN or RNN), uploaded to ask it too."""
+    st.caption(t("playground.weights_help"))
+    return read_upload(f"{PAGE}.weights", CLASSIFIER_KINDS)
+
+
+def show_prediction(reader: Reader, probs: np.ndarray) -> None:
+    model, classes = reader.name, reader.classes
     top = int(probs.argmax())
     st.markdown(t("playground.prediction", model=model, label=classes[top], conf=f"{probs[top]:.0%}"))
     st.plotly_chart(figures.probability_figure(
         probs, classes, title=t("playground.probabilities_title", model=model), x_title=t("playground.probability")),
-        key=f"{PAGE}.probs.{page}")
-    if run.job.running:
-        st.caption(t("playground.still_training", model=model, step=len(run.records)))
-    if run.data.name == "fashion-mnist":
-        st.caption(t("playground.other_dataset", model=model, dataset=t(f"common.datasets.{run.data.name}")))
+        key=f"{PAGE}.probs.{reader.key}")
+    if reader.training_step is not None:
+        st.caption(t("playground.still_training", model=model, step=reader.training_step))
+    if reader.dataset == "fashion-mnist":
+        st.caption(t("playground.other_dataset", model=model, dataset=t(f"common.datasets.{reader.dataset}")))
 
 
 def show_cnn_inside(view: CNNView, image: np.ndarray, label: str) -> None:
@@ -94,12 +131,11 @@ def show_cnn_inside(view: CNNView, image: np.ndarray, label: str) -> None:
         column.caption(t(f"playground.{name}_help"))
 
 
-def show_rnn_inside(run: Run, rows: np.ndarray) -> None:
+def show_rnn_inside(reader: Reader, rows: np.ndarray) -> None:
     st.subheader(t("playground.rnn_inside"))
-    model = t("playground.model_rnn_classifier")
     st.plotly_chart(figures.row_heatmap_figure(
-        rows, title=t("playground.rnn_rows", model=model), x_title=t("playground.class"),
-        y_title=t("playground.row"), x_labels=run.data.classes), key=f"{PAGE}.rnn_rows")
+        rows, title=t("playground.rnn_rows", model=reader.name), x_title=t("playground.class"),
+        y_title=t("playground.row"), x_labels=reader.classes), key=f"{PAGE}.rnn_rows")
     st.caption(t("playground.rnn_rows_help"))
 
 
@@ -119,24 +155,28 @@ def offer_quick_run(data: ImageData) -> None:
         st.info(t("playground.quick_training"), icon="⏳")
 
 
-def show_predictions(trained: dict[str, Run], x: np.ndarray) -> None:
-    """Every trained classifier's reading of `x` (28, 28) side by side, then inside each."""
-    cnn_view = rnn_rows = None
+def show_predictions(shown: Sequence[Reader], x: np.ndarray) -> None:
+    """Every reader's reading of `x` (28, 28) side by side, then inside the first CNN and the first RNN."""
+    cnn = rnn = None
     st.subheader(t("playground.predictions_title"))
-    for column, (page, run) in zip(st.columns(len(trained)), trained.items(), strict=True):
+    for column, reader in zip(st.columns(len(shown)), shown, strict=True):
         with column:
-            if isinstance(run.model, CNN):
-                cnn_view = look_inside_cnn(snapshot(run.model), x)
-                show_prediction(page, run, cnn_view.probabilities)
+            if isinstance(reader.model, CNN):
+                view = look_inside_cnn(reader.model, x)
+                show_prediction(reader, view.probabilities)
+                cnn = cnn or (reader, view)
             else:
-                rnn_rows = read_rows(snapshot(run.model), torch.from_numpy((x * 255).round().astype(np.uint8)))
-                show_prediction(page, run, rnn_rows.probabilities[-1])
-    if cnn_view is not None:
-        cnn = trained[page_specs.CNN.key]
-        show_cnn_inside(cnn_view, x, cnn.data.classes[int(cnn_view.probabilities.argmax())])
-        show_among_test_digits(cnn, x)
-    if rnn_rows is not None:
-        show_rnn_inside(trained[page_specs.RNN_CLASSIFIER.key], rnn_rows.probabilities)
+                rows = read_rows(reader.model, torch.from_numpy((x * 255).round().astype(np.uint8)))
+                show_prediction(reader, rows.probabilities[-1])
+                rnn = rnn or (reader, rows)
+    if cnn is not None:
+        reader, view = cnn
+        show_cnn_inside(view, x, reader.classes[int(view.probabilities.argmax())])
+        if reader.key == page_specs.CNN.key:  # a run of this session: its embedding frames to place the digit in
+            show_among_test_digits(runs.get(reader.key), x)
+    if rnn is not None:
+        reader, rows = rnn
+        show_rnn_inside(reader, rows.probabilities)
 
 
 def follow_training() -> None:

@@ -17,7 +17,8 @@ import streamlit as st
 from core import scheduler, threads
 from core.base import TrainingDiverged
 from core.owner import Owner
-from core.run import Run
+from core.run import CLASSIFIER, REGRESSION, Run
+from core.run_history import RunHistory
 from core.runner import FAILED, FINISHED, STOPPED
 from ui.i18n import t
 
@@ -36,16 +37,30 @@ def get(page: str) -> Run | None:
     return st.session_state.get(_key(page))
 
 
+def history(page: str) -> RunHistory:
+    """The page's kept runs (core/run_history.py), made at first use."""
+    return st.session_state.setdefault(f"{page}.history", RunHistory())
+
+
 def reset(page: str) -> None:
+    """The page has no run any more. A single network's run that took a step is kept in the page's
+    history, compacted (the oldest kept run may go: a notice says so); any other just stops."""
     run = st.session_state.pop(_key(page), None)
-    if run is not None:
+    if run is None:
+        return
+    if run.kind not in (CLASSIFIER, REGRESSION) or not run.records:
         run.stop()
+        return
+    dropped = history(page).add(run)
+    if dropped is not None:
+        st.toast(t("history.dropped", number=dropped.number, limit=history(page).limit), icon="🗂️")
 
 
 def begin(page: str, start: Callable[[], Run]) -> Run:
-    """Replace the page's run with a fresh one built by `start`, and start training it."""
-    reset(page)
+    """Replace the page's run with a fresh one built by `start`, and start training it. The new run
+    is built first: if building fails, the page's run is as it was."""
     run = start()
+    reset(page)
     st.session_state[_key(page)] = run
     _owner().adopt(run)
     if browser_on_this_machine():
@@ -112,13 +127,15 @@ def buttons(page: str, start: Callable[[], Run]) -> Run | None:
 
 def panel(page: str, start: Callable[[], Run], settings: dict, data=None,
           hint_key: str = "common.press_train") -> Run | None:
-    """The buttons and what goes under them: a hint before the first run, and a note when the
-    sidebar no longer matches the run's settings (or dataset)."""
+    """The buttons and what goes under them: a hint before the first run, a note when the sidebar
+    no longer matches the run's settings (or dataset), and the weights file a run started from."""
     run = buttons(page, start)
     if run is None:
         st.info(t(hint_key))
     elif dict(run.settings) != settings or (data is not None and run.data is not data):
         st.caption(t("common.settings_changed"))
+    if run is not None and run.weights_from:
+        st.caption(t("history.started_from", name=run.weights_from))
     return run
 
 

@@ -1,0 +1,117 @@
+"""Weights in and out: a run's downloads (its weights file and its metrics as CSV), and a weights
+file uploaded to the playground or to a page, read safely by core/weights.py. A file that cannot
+be used gets a message a student understands, and changes nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable, Collection
+
+import streamlit as st
+
+from core.base import MAX_UPLOAD_BYTES
+from core.catalog import DATASETS
+from core.data import ImageData
+from core.metrics import Metrics
+from core.presets import NOT_SETTINGS
+from core.run import Run
+from core.weights import Weights, WeightsError, load, to_bytes
+from ui import controls, runs
+from ui.i18n import t
+from ui.page_specs import BY_KIND, PageSpec
+
+LIMIT_MB = MAX_UPLOAD_BYTES // 2**20
+
+
+def kind_name(kind: str) -> str:
+    return t(f"history.kinds.{kind}")
+
+
+def downloads(key: str, file_stem: str, weights: Weights | None, metrics: Metrics) -> None:
+    """Two buttons: the weights file (none while the run trains: its weights move) and the metrics
+    as CSV. Both files are made when clicked, not at every redraw: a page reruns often, and a
+    file made in advance would sit in the server's memory for each student."""
+    left, right = st.columns(2)
+    left.download_button(
+        t("history.download_weights"), data=functools.partial(to_bytes, weights) if weights else b"",
+        file_name=f"{file_stem}.pt", mime="application/octet-stream", key=f"{key}.weights", icon="⬇️",
+        on_click="ignore", disabled=weights is None, help=None if weights else t("history.stop_first"),
+        width="stretch")
+    right.download_button(
+        t("history.download_metrics"), data=metrics.csv, file_name=f"{file_stem}-metrics.csv", mime="text/csv",
+        key=f"{key}.metrics", icon="⬇️", on_click="ignore", width="stretch")
+    if weights is not None and weights.nbytes > MAX_UPLOAD_BYTES:
+        st.caption(t("history.too_large_to_upload", size=f"{weights.nbytes / 2**20:.1f}", limit=LIMIT_MB))
+
+
+def read_upload(key: str, kinds: Collection[str], num_classes: int | None = None) -> tuple[Weights, str] | None:
+    """The uploader; the file's weights and name once they check out, else None (and why, on screen)."""
+    upload = st.file_uploader(t("history.upload_label", limit=LIMIT_MB), type=["pt", "pth"], key=key)
+    if upload is None:
+        return None
+    try:
+        weights = load(upload.getvalue(), kinds, num_classes)
+    except WeightsError as error:
+        st.error(explain(error, kinds), icon="🚫")
+        return None
+    st.success(describe(weights, upload.name), icon="📦")
+    return weights, upload.name
+
+
+def explain(error: WeightsError, kinds: Collection[str]) -> str:
+    detail = dict(error.detail)
+    if "found" in detail and error.reason == "wrong_kind":
+        detail["found"] = kind_name(detail["found"])
+    if "size" in detail:
+        detail["size"] = f"{detail['size'] / 2**20:.1f}"
+    return t(f"history.errors.{error.reason}", **{
+        "accepted": t("history.or").join(kind_name(kind) for kind in kinds), "limit": LIMIT_MB, **detail})
+
+
+def describe(weights: Weights, name: str) -> str:
+    """The network a file holds, in the words of its page's sidebar."""
+    page = BY_KIND[weights.spec.name]
+    shape = ", ".join(f"{t(f'{page.key}.controls.{control.name}')} {controls.shown(page.key, control, value)}"
+                      for control, value in network_settings(page, weights).items())
+    values = dict(name=name, kind=kind_name(weights.spec.name), shape=shape, steps=f"{weights.steps:,}")
+    if weights.dataset is None:
+        return t("history.file_ok", **values)
+    dataset = t(f"common.datasets.{weights.dataset}") if weights.dataset in DATASETS else weights.dataset
+    return t("history.file_ok_on", dataset=dataset, **values)
+
+
+def network_settings(page: PageSpec, weights: Weights) -> dict[controls.Control, object]:
+    """The file's network as the page's sidebar settings (its shape: cell, channels, sizes)."""
+    fields = {name: value for name, value in dataclasses.asdict(weights.spec).items() if name not in NOT_SETTINGS}
+    return {control: fields[control.name] for control in page.controls if control.name in fields}
+
+
+def continue_from_file(page: PageSpec, start: Callable[..., Run], data: ImageData | None = None) -> None:
+    """Upload a weights file of the page's network and train a new run from it: the network's shape
+    goes into the sidebar (the file's), the training settings stay the sidebar's."""
+    st.markdown(f"**{t('history.continue_title')}**")
+    st.caption(t("history.continue_help", kind=kind_name(page.kind)))
+    found = read_upload(f"{page.key}.weights_upload", (page.kind,), len(data.classes) if data is not None else None)
+    if found is None:
+        return
+    weights, name = found
+    shape = network_settings(page, weights)
+    outside = [f"{control.name}={value}" for control, value in shape.items() if not _offered(control, value)]
+    if outside:
+        st.error(t("history.errors.not_offered", settings=", ".join(outside)), icon="🚫")
+        return
+    if data is not None and weights.dataset not in (None, data.name):
+        st.info(t("history.other_dataset", dataset=t(f"common.datasets.{data.name}")), icon="ℹ️")
+    if st.button(t("history.train_from_file"), type="primary", key=f"{page.key}.btn.train_from_file",
+                 on_click=controls.restore, args=(page.key, page.controls, {c.name: v for c, v in shape.items()})):
+        runs.begin(page.key, lambda: start(weights=weights.state_dict, weights_from=name))
+        st.rerun()  # the page's run above is the new one
+
+
+def _offered(control: controls.Control, value: object) -> bool:
+    """Whether the sidebar can show `value` (the file's spec may use sizes the sidebar does not offer)."""
+    try:
+        return control.parse(str(value)) == value
+    except ValueError:
+        return False
