@@ -39,6 +39,7 @@ def browser_page(browser, request):
     if failed is not None and failed.failed:  # keep a picture of what the test saw
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        (ARTIFACTS / f"{request.node.name}.txt").write_text(page.locator("body").inner_text())
     context.close()
 
 
