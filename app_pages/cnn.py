@@ -9,6 +9,7 @@ from core.run import classifier_run
 from ui import app_sidebar, history_view, runs
 from ui.classifier_view import ClassifierCharts, show_before_training, whole_test_set
 from ui.controls import sidebar
+from ui.export_view import script_download
 from ui.i18n import t
 from ui.page_specs import CNN
 
@@ -16,6 +17,7 @@ st.title(t("cnn.title"))
 st.caption(t("cnn.intro"))
 data = app_sidebar.dataset()
 settings = sidebar(CNN.key, CNN.all_controls)
+script_download(CNN, settings, data.name)
 spec, config = CNN.split(settings)
 
 start = partial(classifier_run, spec, config, data, settings)  # start(weights=...): from a weights file

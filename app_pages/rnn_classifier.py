@@ -10,6 +10,7 @@ from core.run import cell_comparison_run, classifier_run
 from ui import app_sidebar, history_view, runs
 from ui.classifier_view import ClassifierCharts, show_before_training, whole_test_set
 from ui.controls import sidebar
+from ui.export_view import script_download
 from ui.i18n import t
 from ui.page_specs import RNN_CLASSIFIER as PAGE
 from ui.rnn_classifier_view import draw_cell_comparison, gradient_view, reading_view
@@ -20,6 +21,7 @@ st.title(t("rnn_classifier.title"))
 st.caption(t("rnn_classifier.intro"))
 data = app_sidebar.dataset()
 settings = sidebar(PAGE.key, PAGE.all_controls)
+script_download(PAGE, settings, data.name)
 spec, config = PAGE.split(settings)
 with st.expander(t("rnn_classifier.notes_title")):
     st.markdown(t("rnn_classifier.notes"))

@@ -10,6 +10,7 @@ from core.run import mode_comparison_run, regression_run
 from core.runner import FINISHED, STOPPED
 from ui import history_view, runs
 from ui.controls import sidebar
+from ui.export_view import script_download
 from ui.i18n import t
 from ui.page_specs import RNN_REGRESSION as PAGE
 from ui.regression_view import draw_comparison, draw_training, preview, show_free_run
@@ -19,6 +20,7 @@ COMPARE = f"{PAGE.key}.compare"
 st.title(t("rnn_regression.title"))
 st.caption(t("rnn_regression.intro"))
 settings = sidebar(PAGE.key, PAGE.all_controls)
+script_download(PAGE, settings)
 spec, config = PAGE.split(settings)
 pause = settings["pause"]
 with st.expander(t("rnn_regression.notes_title")):
