@@ -69,26 +69,29 @@ class _UnusableFiles(Exception):
     """The raw files cannot be loaded; the message names each bad file and why, for the page's notice."""
 
 
+FOLDERS = {"mnist": "MNIST", "fashion-mnist": "FashionMNIST"}  # torchvision's layout: <root>/<folder>/raw
+
+
 def _load_torchvision(name: str, root: Path, download: bool) -> ImageData:
-    """Load the four raw files in root/<Dataset>/raw, downloading a checked set first if one is bad.
+    """Load the four raw files in root/<Dataset>/raw (torchvision's layout), downloading a checked set
+    through torchvision first if one is bad.
 
     Files on disk are only read here: a teacher's copy, even a broken one, is never deleted. It can be
     replaced only by a complete download that passed the same checks.
     """
-    from torchvision import datasets
-
-    cls = datasets.MNIST if name == "mnist" else datasets.FashionMNIST
-    raw = root / cls.__name__ / "raw"
+    raw = root / FOLDERS[name] / "raw"
     problems = _raw_problems(raw)
     if problems and not download:
         raise _UnusableFiles(f"{_summary(problems, raw)}; downloading is off")
     if problems:
+        from torchvision import datasets  # only to download: importing it takes a second
+
         try:
-            _download_into_place(cls, root, raw)
+            _download_into_place(datasets.MNIST if name == "mnist" else datasets.FashionMNIST, root, raw)
         except Exception as error:  # noqa: BLE001 - no network, a bad mirror, a bad file: say so, fall back
             failure = str(error) if isinstance(error, _UnusableFiles) else _describe(error)
             raise _UnusableFiles(f"{_summary(problems, raw)}; download failed: {failure}") from error
-    return _from_torchvision(cls, root, name)
+    return _read_raw(raw, name)
 
 
 def _download_into_place(cls, root: Path, raw: Path) -> None:
@@ -113,16 +116,16 @@ def _download_into_place(cls, root: Path, raw: Path) -> None:
             os.replace(fresh / file, raw / file)
 
 
-def _from_torchvision(cls, root: Path, name: str) -> ImageData:
-    """Read checked raw files through torchvision's own reader; never touches the network."""
-    train = cls(str(root), train=True, download=False)
-    test = cls(str(root), train=False, download=False)
-    classes = DIGIT_CLASSES if name == "mnist" else FASHION_CLASSES
-    return ImageData(
-        train_x=train.data.to(torch.uint8), train_y=train.targets.to(torch.int64),
-        test_x=test.data.to(torch.uint8), test_y=test.targets.to(torch.int64),
-        classes=classes, name=name,
-    )
+def _read_raw(raw: Path, name: str) -> ImageData:
+    """Read the four checked raw files (what torchvision's MNIST reads: unsigned bytes after the header)."""
+    train_x, train_y, test_x, test_y = (_read_idx(raw / file, layout) for file, layout in RAW_FILES.items())
+    return ImageData(train_x=train_x, train_y=train_y.long(), test_x=test_x, test_y=test_y.long(),
+                     classes=DIGIT_CLASSES if name == "mnist" else FASHION_CLASSES, name=name)
+
+
+def _read_idx(path: Path, layout: _IdxFile) -> torch.Tensor:
+    items = np.fromfile(path, dtype=np.uint8, offset=layout.header_bytes)
+    return torch.from_numpy(items.reshape(-1, *layout.item_shape))
 
 
 # --- checking the raw files -----------------------------------------------------------------

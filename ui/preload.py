@@ -1,7 +1,7 @@
 """What the server loads once, in the background, so that nobody waits for it in front of a blank page.
 
-torch, torchvision and scikit-learn take seconds to import (more on a fresh server), and the home page
-needs none of them. So app.py draws the page first and `start()` warms them up on a thread of their
+torch and the rest take seconds to import (more on a fresh server), and the home page needs none of
+them. So app.py draws the page first and `start()` warms them up on a thread of their
 own: import torch, take the first optimiser step (it imports more of torch), load the default
 dataset. A training page that is opened sooner simply waits for the same work instead of doing it twice.
 
@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 # Imported here, on this thread, before any page imports them: two threads importing the same
 # packages at once can each see the other's half-imported module (an AttributeError from pandas
 # was seen), so pages wait for these instead (`wait_for_imports`).
-HEAVY_MODULES = ("torch", "torchvision", "sklearn.datasets", "sklearn.model_selection", "scipy.ndimage",
-                 "pandas", "plotly.graph_objects", "PIL.Image")
+# torchvision (only to download MNIST) and scikit-learn (only for the bundled digits) are imported
+# while a dataset loads, under the dataset lock, so never by two threads at once either.
+HEAVY_MODULES = ("torch", "scipy.ndimage", "pandas", "plotly.graph_objects", "PIL.Image")
 
 _started = threading.Lock()
 _thread: threading.Thread | None = None
