@@ -78,6 +78,7 @@ class Scheduler:
         self._unwanted: set[Job] = set()  # withdrawn while a worker advanced them: not to be put back
         self._aside: deque[tuple[Callable[[], Any], Future]] = deque()  # side tasks for idle workers
         self._idle = 0  # workers waiting for work
+        self._aside_running = 0  # side tasks a worker is running now
         self._workers: list[threading.Thread] = []
 
     # --- what runs call ------------------------------------------------------------------------
@@ -158,9 +159,10 @@ class Scheduler:
             worker.start()
 
     def _threads_each(self) -> int:
-        """torch threads per worker: the budget shared by the runs that train at once."""
-        training = min(self.slots, len(self._line) + len(self._stepping))
-        return max(1, self.threads // max(1, training))
+        """torch threads per worker: the budget shared by the runs that train at once and the side
+        tasks running beside them (an evaluation on a worker of its own takes a core)."""
+        busy = min(self.slots, len(self._line) + len(self._stepping) + self._aside_running)
+        return max(1, self.threads // max(1, busy))
 
     def _work(self) -> None:
         count = threads.use_for_training(1)
@@ -171,13 +173,17 @@ class Scheduler:
                     self._changed.wait()
                 self._idle -= 1
                 side = self._aside.popleft() if self._aside else None
-                if side is None:
+                if side is not None:
+                    self._aside_running += 1
+                else:
                     job = self._line.popleft()
                     self._stepping.add(job)
                     wanted = self._threads_each()
             if side is not None:
                 task, future = side
                 resolve(future, task)
+                with self._changed:
+                    self._aside_running -= 1
                 continue
             if wanted != count:
                 count = threads.use_for_training(wanted)
@@ -190,8 +196,8 @@ class Scheduler:
                 self._changed.notify_all()
 
     def _turn(self, job: Job, count: int) -> bool:
-        """Advance `job` for a quantum (longer while nobody waits and its share of threads holds,
-        with `count` threads); whether it has more to do."""
+        """Advance `job` with `count` threads for a quantum (longer while nobody waits) or until its
+        share of threads changes; whether it has more to do."""
         deadline = time.monotonic() + self.quantum_s
         while True:
             with self._changed:
@@ -199,11 +205,13 @@ class Scheduler:
                     return False
             if not job.step():
                 return False
-            if time.monotonic() >= deadline:
-                with self._changed:
-                    if self._line or self._threads_each() != count:
+            with self._changed:
+                if self._threads_each() != count:  # a run or an evaluation came or went: take the new share
+                    return True
+                if time.monotonic() >= deadline:
+                    if self._line:
                         return True
-                deadline = time.monotonic() + self.quantum_s
+                    deadline = time.monotonic() + self.quantum_s
 
 
 _server: Scheduler | None = None
