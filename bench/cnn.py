@@ -64,6 +64,7 @@ def tutorial_loop(data_name: str, root: str | None, tsne_frames: int | None, res
     from sklearn.manifold import TSNE
     from torch.utils.data import DataLoader, TensorDataset
 
+    torch.set_num_threads(threads.TORCH_DEFAULT_THREADS)  # torch's own default (importing bench.common lowered it)
     data = load_images(data_name, root=root, download=False)
     torch.manual_seed(1)
     model = CNN()

@@ -78,7 +78,6 @@ class Scheduler:
         self._unwanted: set[Job] = set()  # withdrawn while a worker advanced them: not to be put back
         self._aside: deque[tuple[Callable[[], Any], Future]] = deque()  # side tasks for idle workers
         self._idle = 0  # workers waiting for work
-        self._aside_running = 0  # side tasks a worker is running now
         self._workers: list[threading.Thread] = []
 
     # --- what runs call ------------------------------------------------------------------------
@@ -159,10 +158,13 @@ class Scheduler:
             worker.start()
 
     def _threads_each(self) -> int:
-        """torch threads per worker: the budget shared by the runs that train at once and the side
-        tasks running beside them (an evaluation on a worker of its own takes a core)."""
-        busy = min(self.slots, len(self._line) + len(self._stepping) + self._aside_running)
-        return max(1, self.threads // max(1, busy))
+        """torch threads per training worker: the budget shared by the runs that train at once, less
+        one thread kept for their evaluations while a worker is free to run them (`aside`). On 2 cores
+        a lone run trains on one and evaluates on the other: faster than two training threads that an
+        evaluation interrupts (README, "Threads")."""
+        training = min(self.slots, len(self._line) + len(self._stepping))
+        spare = 1 if training < self.slots and self.threads > 1 else 0
+        return max(1, (self.threads - spare) // max(1, training))
 
     def _work(self) -> None:
         count = threads.use_for_training(1)
@@ -173,17 +175,13 @@ class Scheduler:
                     self._changed.wait()
                 self._idle -= 1
                 side = self._aside.popleft() if self._aside else None
-                if side is not None:
-                    self._aside_running += 1
-                else:
+                if side is None:
                     job = self._line.popleft()
                     self._stepping.add(job)
                     wanted = self._threads_each()
             if side is not None:
                 task, future = side
                 resolve(future, task)
-                with self._changed:
-                    self._aside_running -= 1
                 continue
             if wanted != count:
                 count = threads.use_for_training(wanted)
@@ -206,7 +204,7 @@ class Scheduler:
             if not job.step():
                 return False
             with self._changed:
-                if self._threads_each() != count:  # a run or an evaluation came or went: take the new share
+                if self._threads_each() != count:  # a run came or went: take the new share
                     return True
                 if time.monotonic() >= deadline:
                     if self._line:

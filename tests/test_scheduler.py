@@ -112,28 +112,39 @@ def test_stopped_runs_continue_where_they_stopped():
     assert job.status == FINISHED and job.history == list(range(1, 201))
 
 
-def test_a_lone_run_gets_every_thread_and_shares_them_once_others_come():
-    seen = []
+def counting(seen: list, n: int = 100_000):
+    import torch
+    for i in range(n):
+        seen.append(torch.get_num_threads())
+        time.sleep(0.002)
+        yield i
 
-    def counting(n):
-        import torch
-        for i in range(n):
-            seen.append(torch.get_num_threads())
-            time.sleep(0.002)
-            yield i
-    scheduler = Scheduler(slots=2, threads=2, quantum_s=0.02)
-    alone = BackgroundRun(counting(100_000), 100_000, scheduler)
+
+def test_runs_share_the_thread_budget_and_a_free_worker_keeps_one_for_evaluations():
+    seen = []
+    scheduler = Scheduler(slots=2, threads=4, quantum_s=0.02)
+    alone = BackgroundRun(counting(seen), 100_000, scheduler)
     alone.start()
     wait_until(lambda: len(seen) > 5)
-    assert seen[-1] == 2
+    assert seen[-1] == 3  # the other worker is free: one thread kept for evaluations
     other = BackgroundRun(steps(100_000), 100_000, scheduler)
     other.start()
     wait_until(lambda: len(other.history) > 5)
     count = len(seen)
     wait_until(lambda: len(seen) > count + 20)
-    assert seen[-1] == 1
+    assert seen[-1] == 2  # both workers train: the budget halved
     alone.stop()
     other.stop()
+
+
+def test_with_one_slot_a_lone_run_gets_every_thread():
+    seen = []
+    scheduler = Scheduler(slots=1, threads=2, quantum_s=0.02)
+    run = BackgroundRun(counting(seen), 100_000, scheduler)
+    run.start()
+    wait_until(lambda: len(seen) > 5)
+    run.stop()
+    assert seen[-1] == 2
 
 
 @pytest.mark.parametrize("override,expected", [
