@@ -38,11 +38,14 @@ class CNN(nn.Module):
             nn.MaxPool2d(2),  # (B, c2, 7, 7)
         )
         self.out = nn.Linear(c2 * 7 * 7, num_classes)
+        # Channels-last memory (the same numbers, laid out pixel by pixel): on a CPU the convolutions and
+        # the max-pooling run much faster this way (README, "Threads").
+        self.to(memory_format=torch.channels_last)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         if x.dim() == 3:  # (B, 28, 28) -> (B, 1, 28, 28)
             x = x.unsqueeze(1)
-        x = self.conv2(self.conv1(x))
+        x = self.conv2(self.conv1(x.contiguous(memory_format=torch.channels_last)))
         features = x.flatten(1)  # (B, c2*7*7): the last hidden layer, drawn by t-SNE
         return self.out(features), features
 
