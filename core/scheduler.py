@@ -78,6 +78,7 @@ class Scheduler:
         self._unwanted: set[Job] = set()  # withdrawn while a worker advanced them: not to be put back
         self._aside: deque[tuple[Callable[[], Any], Future]] = deque()  # side tasks for idle workers
         self._idle = 0  # workers waiting for work
+        self._aside_busy = 0  # workers running a side task
         self._workers: list[threading.Thread] = []
 
     # --- what runs call ------------------------------------------------------------------------
@@ -127,11 +128,12 @@ class Scheduler:
             return Place(ahead, self.quantum_s * (ahead // self.slots + 1))
 
     def aside(self, task: Callable[[], T]) -> Future[T]:
-        """Run `task` (a run's evaluation) on a worker no run needs now, while the caller goes on;
-        with no idle worker, run it here and now. Either way its result is the same (core.training
-        evaluates on one torch thread wherever it is)."""
+        """Run `task` (a run's evaluation) on a worker no run needs now, while the caller goes on: an
+        idle worker, or one already running side tasks (it takes them in turn, so a run's evaluations
+        keep their order); with neither, run it here and now. Either way its result is the same
+        (core.training evaluates on one torch thread wherever it is)."""
         with self._changed:
-            if self._idle > len(self._aside) and not self._line:
+            if self._idle + self._aside_busy > len(self._aside) and not self._line:
                 future: Future[T] = Future()
                 self._aside.append((task, future))
                 self._changed.notify_all()
@@ -175,13 +177,17 @@ class Scheduler:
                     self._changed.wait()
                 self._idle -= 1
                 side = self._aside.popleft() if self._aside else None
-                if side is None:
+                if side is not None:
+                    self._aside_busy += 1
+                else:
                     job = self._line.popleft()
                     self._stepping.add(job)
                     wanted = self._threads_each()
             if side is not None:
                 task, future = side
                 resolve(future, task)
+                with self._changed:
+                    self._aside_busy -= 1
                 continue
             if wanted != count:
                 count = threads.use_for_training(wanted)

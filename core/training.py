@@ -201,14 +201,11 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
             check = None
             if is_eval_step(step, total, config.eval_every):
                 frame = embed_n if embed_n and (step // config.embed_every > last_embed_block or step == total) else 0
-                previous = None
-                if frame:
-                    last_embed_block = step // config.embed_every
-                    previous = last_frame.result()[1].coords if last_frame is not None else None
                 check = aside(functools.partial(_check, _frozen(model), test_x, test_y, len(data.classes),
-                                                config.gallery_size, frame, config.embed_method, previous))
+                                                config.gallery_size, frame, config.embed_method,
+                                                last_frame if frame else None))
                 if frame:
-                    last_frame = check
+                    last_embed_block, last_frame = step // config.embed_every, check
             waiting.append((fields, check))
             while waiting and (len(waiting) > MAX_WAITING or waiting[0][1] is None or waiting[0][1].done()):
                 yield _record(*waiting.popleft())
@@ -228,15 +225,17 @@ def _frozen(model: nn.Module) -> nn.Module:
 
 
 def _check(model: nn.Module, x: torch.Tensor, y: torch.Tensor, num_classes: int, gallery_size: int,
-           frame_points: int, method: str, previous: np.ndarray | None) -> tuple[Evaluation, EmbeddingFrame | None]:
-    """One step's evaluation, and its embedding frame when `frame_points` > 0 (warm-started from the
-    `previous` frame's layout). On one torch thread wherever it runs, so its numbers do not depend on
-    where it ran."""
+           frame_points: int, method: str, previous: Future | None) -> tuple[Evaluation, EmbeddingFrame | None]:
+    """One step's evaluation, and its embedding frame when `frame_points` > 0, warm-started from the
+    layout of the `previous` frame's check (waited for only here, after the forward pass, so training
+    never waits for it). On one torch thread wherever it runs, so its numbers do not depend on where
+    it ran."""
     with threads.only_one():
         evaluation, features = evaluate(model, x, y, num_classes, gallery_size, keep_features=frame_points)
     if not frame_points:
         return evaluation, None
-    return evaluation, EmbeddingFrame(project(features, method, previous), y[:frame_points].numpy(), method)
+    start = previous.result()[1].coords if previous is not None else None
+    return evaluation, EmbeddingFrame(project(features, method, start), y[:frame_points].numpy(), method)
 
 
 def _record(fields: dict, check: Future | None) -> StepRecord:
