@@ -82,11 +82,3 @@ def check_loss(loss: float, step: int, lr: float) -> float:
         raise TrainingDiverged(step, lr)
     return loss
 
-
-def warm_up() -> None:
-    """Take one tiny optimiser step. The first `optimizer.step()` in a process imports parts of
-    torch (torch._dynamo) and takes seconds; doing it early keeps the first Train click fast."""
-    weight = nn.Parameter(torch.zeros(1))
-    optimizer = torch.optim.Adam([weight])
-    weight.sum().backward()
-    optimizer.step()

@@ -19,7 +19,9 @@ from typing import Any
 import torch
 from torch import nn
 
+from core import presets
 from core import scheduler as scheduler_module
+from core.catalog import DIGIT_CLASSES
 from core.data import ImageData
 from core.models import ModelSpec, RegressorSpec, RNNClassifierSpec
 from core.presets import TrainingConfig, settings_of
@@ -155,3 +157,19 @@ def _start_from(model: nn.Module, weights: Mapping[str, torch.Tensor] | None) ->
 
 def _settings(spec: ModelSpec, config: TrainingConfig, settings: Mapping[str, Any] | None) -> dict[str, Any]:
     return dict(settings) if settings is not None else settings_of(spec, config)
+
+
+def rehearse(scheduler: Scheduler | None = None) -> None:
+    """Train throwaway networks of the classifier pages for two steps on blank images, through the
+    scheduler, evaluating aside. A process's first run pays for starting the training workers, for
+    torch's first optimiser step (which imports more of torch) and for preparing its convolutions
+    and recurrent kernels for these shapes; a rehearsal at start-up pays it before a student presses
+    Train, so that the first loss point comes at once."""
+    blank = ImageData(train_x=torch.zeros(128, 28, 28, dtype=torch.uint8), train_y=torch.zeros(128, dtype=torch.long),
+                      test_x=torch.zeros(1000, 28, 28, dtype=torch.uint8), test_y=torch.zeros(1000, dtype=torch.long),
+                      classes=DIGIT_CLASSES, name="rehearsal")
+    for preset in (presets.CNN, presets.RNN_CLASSIFIER):
+        spec, config = preset.split({}, max_steps=2)
+        run = classifier_run(spec, config.replace(eval_every=1, embed_method="none"), blank, scheduler=scheduler)
+        run.start()
+        run.job.wait()

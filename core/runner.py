@@ -7,6 +7,7 @@ turns, so `start()` after `stop()` continues at exactly the next step.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ class BackgroundRun:
         self.status = IDLE
         self.error: BaseException | None = None
         self._scheduler = scheduler  # None: the server's
+        self._recorded = threading.Event()  # set by each new record
 
     @property
     def scheduler(self) -> Scheduler:
@@ -69,6 +71,7 @@ class BackgroundRun:
             return False
         self._times.append(time.perf_counter())
         self.history.append(record)
+        self._recorded.set()
         return True
 
     def start(self) -> None:
@@ -89,6 +92,13 @@ class BackgroundRun:
         self.stop()
         self._records = iter(())
         self.history, self._times = [], []
+
+    def wait_for_record(self, timeout: float) -> bool:
+        """Block until the run has at least one record (or `timeout` passes, or it has ended); True if it has."""
+        deadline = time.monotonic() + timeout
+        while not self.history and self.running and time.monotonic() < deadline:
+            self._recorded.wait(min(0.05, max(0.0, deadline - time.monotonic())))
+        return bool(self.history)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the run has ended or stopped (or `timeout` passes); True if it has."""

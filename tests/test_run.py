@@ -74,3 +74,16 @@ def test_a_released_run_holds_nothing(tiny_digits):
     list(run.train())
     run.release()
     assert run.records == [] and run.models == {} and run.data is None
+
+
+def test_a_rehearsal_trains_each_classifier_page_on_the_given_scheduler_and_leaves_it_idle():
+    from core.run import rehearse
+    from core.scheduler import Scheduler
+
+    scheduler = Scheduler(slots=2, threads=2)
+    submitted = []
+    original = scheduler.submit
+    scheduler.submit = lambda job: (submitted.append(job), original(job))[1]
+    rehearse(scheduler)
+    assert len(submitted) == 2 and all(job.status == "finished" and len(job.history) == 2 for job in submitted)
+    assert scheduler.load() == 0

@@ -1,9 +1,10 @@
 """What the server loads once, in the background, so that nobody waits for it in front of a blank page.
 
 torch and the rest take seconds to import (more on a fresh server), and the home page needs none of
-them. So app.py draws the page first and `start()` warms them up on a thread of their
-own: import torch, take the first optimiser step (it imports more of torch), load the default
-dataset. A training page that is opened sooner simply waits for the same work instead of doing it twice.
+them. So app.py draws the page first and `start()` warms them up on a thread of their own: import
+torch, rehearse a training run (core.run.rehearse: a process's first run pays for more of torch),
+load the default dataset. A training page that is opened sooner simply waits for the same work
+instead of doing it twice.
 
 Datasets are loaded once per server process and shared read-only by every session (never train
 anything held here).
@@ -75,10 +76,10 @@ def _warm_up(download: bool) -> None:
     finally:
         _imported.set()  # a failed import fails again, with its message, where a page imports it
     from core import threads
-    from core.base import warm_up
+    from core.run import rehearse
 
     threads.use_for_page()  # this thread's torch work is small; training threads keep the cores
-    warm_up()
+    rehearse()
     # Everything imported so far lives as long as the server. Python's full collections walk every
     # object while holding its lock, and with torch loaded one took a fifth of a second, stalling
     # training threads; frozen objects are left out of them.

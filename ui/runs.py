@@ -24,6 +24,7 @@ from ui.i18n import t
 
 REDRAW_SECONDS = 0.3  # the live charts' refresh period while training...
 DRAW_SHARE = 0.2  # ...made longer when drawing would take more of the time: it shares the cores with training
+FIRST_RECORD_WAIT_S = 0.5  # a Train click's script run waits this long at most for the first step
 _draw_seconds: weakref.WeakKeyDictionary[Run, float] = weakref.WeakKeyDictionary()  # each run's last redraw
 OWNER_KEY = "runs.owner"
 LEAVE_MARGIN_S = 5  # released this long after Streamlit would no longer let the session reconnect
@@ -66,6 +67,7 @@ def begin(page: str, start: Callable[[], Run]) -> Run:
     if browser_on_this_machine():
         scheduler.browser_here()
     run.start()
+    run.job.wait_for_record(FIRST_RECORD_WAIT_S)  # so that this very script run draws the first loss point
     return run
 
 
