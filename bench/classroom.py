@@ -27,6 +27,8 @@ The load run (default), in order:
      when drawing is slow). A run that ends inside the window is marked: its rate undercounts it.
   5. 10 s into the window, a newcomer (a fresh Chromium context) opens the home page and then the
      CNN page; both times are printed (drawn = script finished and the title / an enabled Train).
+     Then the same as a protocol tab: the server's part of those times, without loading the frontend
+     or drawing it (on a hosted app the newcomer's browser does that on their own machine).
   6. the server's RSS (at the end and at its peak) and the cores it used over the window; the same
      for the browsers (every Chromium process: CPU, and RSS and PSS summed, since they share pages),
      this benchmark process, Playwright's node driver, and what the rest of the machine used.
@@ -251,6 +253,9 @@ def window(args, server: harness.Server, browser, watch: procstat.Watch, student
     time.sleep(min(NEWCOMER_AFTER_S, args.train_seconds / 3))
     home, cnn = first_visit(browser, server.url, query_of(args))
     print(f"newcomer   during the load: home drawn {home:.2f} s, CNN page drawn {cnn:.2f} s", flush=True)
+    home, cnn = served_visit(server.url, query_of(args))
+    print(f"newcomer   the server's part (a protocol tab: no page files, nothing drawn): home page's script done "
+          f"{home:.2f} s, CNN page's {cnn:.2f} s", flush=True)
     time.sleep(max(0.0, start["server"].at + args.train_seconds - time.monotonic()))
     last = students.progress()
     end = {group: watch.now(group) for group in watch.groups}
@@ -267,6 +272,20 @@ def window(args, server: harness.Server, browser, watch: procstat.Watch, student
     print(f"harness    over the window: this benchmark {cores['benchmark']:.2f} cores, Playwright's driver "
           f"{cores['driver']:.2f}; the rest of the machine: {max(0.0, machine / seconds - sum(cores.values())):.2f} "
           f"cores", flush=True)
+
+
+def served_visit(url: str, query: str) -> tuple[float, float]:
+    """A newcomer as a protocol tab: seconds until the home page's script has finished, then the CNN
+    page's. What the server takes, without the browser's own work (loading the frontend, drawing)."""
+    loop = EventLoopThread()
+    try:
+        tab = Tab(url, query)
+        home = loop.call(tab.open(""))
+        cnn = loop.call(tab.go_to("cnn"))
+        loop.call(tab.close())
+        return home, cnn
+    finally:
+        loop.close()
 
 
 def print_progress(first: list[Progress], last: list[Progress]) -> None:

@@ -169,6 +169,7 @@ class Scheduler:
         return max(1, (self.threads - spare) // max(1, training))
 
     def _work(self) -> None:
+        threads.lower_priority()  # pages, and whoever opens one, come before training
         count = threads.use_for_training(1)
         while True:
             with self._changed:

@@ -24,8 +24,9 @@ whichever thread computed it (OpenBLAS splits its work differently when another 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import torch
 from threadpoolctl import threadpool_limits
@@ -57,6 +58,18 @@ def use_for_training(count: int = TRAINING_THREADS) -> int:
 def use_for_page() -> None:
     """Run the calling thread's torch ops on it alone, without an OpenMP team."""
     _set_for_this_thread(1)
+
+
+TRAINING_NICENESS = 10  # Linux's scale: 0 is normal, 19 the lowest priority
+
+
+def lower_priority() -> None:
+    """Give the calling thread (a training worker) a lower CPU priority than the server's own threads,
+    so that drawing a page for a student, and the web server, come first when the cores are busy.
+    Linux sets a niceness per thread; elsewhere this does nothing."""
+    if hasattr(os, "setpriority") and hasattr(threading, "get_native_id"):
+        with suppress(OSError):  # not allowed in some containers: then all threads stay equal
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), TRAINING_NICENESS)
 
 
 @contextmanager

@@ -106,3 +106,8 @@ def test_while_a_run_trains_a_student_can_stop_following_and_rewind(app_env, mon
     at.toggle(key="cnn.timeline.follow_toggle").set_value(True).run()
     assert "cnn.timeline.step" not in [slider.key for slider in at.slider]
     at.button(key="cnn.btn.stop").click().run()
+
+
+def test_redraws_come_less_often_when_runs_take_turns():
+    assert pause_after_drawing(0.01, sharing=4.0) == pytest.approx(4 * REDRAW_SECONDS)
+    assert pause_after_drawing(1.0, sharing=2.0) == pytest.approx(1.0 * (1 / DRAW_SHARE - 1))  # drawing still rules

@@ -146,6 +146,7 @@ def follow(run: Run, draw: Callable[[Sequence, bool], None]) -> None:
     redraw period, in a fragment: the rest of the page stays responsive, and widgets drawn by `draw`
     rerun only the fragment. When the run ends the whole page reruns, so its buttons and status follow."""
     training = run.job.running
+    period = _period(run)
 
     def live() -> None:
         threads.use_for_page()  # a fragment's rerun runs on a thread of its own
@@ -157,21 +158,25 @@ def follow(run: Run, draw: Callable[[Sequence, bool], None]) -> None:
         _draw_seconds[run] = time.perf_counter() - started
         if training and not run.job.running:
             st.rerun()  # it has just ended: redraw the page with its final state and buttons
+        if training and not period / 2 <= _period(run) <= 2 * period:
+            st.rerun()  # the server got much busier or quieter: declare the fragment again, at the new period
 
-    st.fragment(live, run_every=_period(run) if training else None)()
+    st.fragment(live, run_every=period if training else None)()
     if not training:
         _status(run)
 
 
-def pause_after_drawing(seconds: float) -> float:
+def pause_after_drawing(seconds: float, sharing: float = 1.0) -> float:
     """The wait before the next redraw: the usual period, or longer so that drawing (which took
-    `seconds`) stays within DRAW_SHARE of the time."""
-    return max(REDRAW_SECONDS, seconds * (1 / DRAW_SHARE - 1))
+    `seconds`) stays within DRAW_SHARE of the time; `sharing` times longer when runs take turns on
+    the server (each advances that much slower, and every redraw takes time from all of them)."""
+    return max(REDRAW_SECONDS * sharing, seconds * (1 / DRAW_SHARE - 1))
 
 
 def _period(run: Run) -> float:
-    """The live fragment's period, from how long its last redraw took."""
-    return pause_after_drawing(_draw_seconds.get(run, 0.0))
+    """The live fragment's period, from how long its last redraw took and how busy the server is."""
+    scheduler = run.job.scheduler
+    return pause_after_drawing(_draw_seconds.get(run, 0.0), max(1.0, scheduler.load() / scheduler.slots))
 
 
 def _progress(run: Run) -> None:
