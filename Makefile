@@ -19,3 +19,5 @@ bench:
 	python bench/rnn_regression.py
 	python bench/playground.py
 	python bench/export.py
+	python bench/timeline.py
+	python bench/history.py

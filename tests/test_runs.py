@@ -111,3 +111,29 @@ def test_while_a_run_trains_a_student_can_stop_following_and_rewind(app_env, mon
 def test_redraws_come_less_often_when_runs_take_turns():
     assert pause_after_drawing(0.01, sharing=4.0) == pytest.approx(4 * REDRAW_SECONDS)
     assert pause_after_drawing(1.0, sharing=2.0) == pytest.approx(1.0 * (1 / DRAW_SHARE - 1))  # drawing still rules
+
+
+def test_each_page_run_declares_its_live_fragment_under_a_new_id(app_env, monkeypatch):
+    """The browser's redraw timer may send one more request for the live fragment it knew after the
+    page has rerun; that request must find no fragment (Streamlit skips it) instead of racing the
+    page's rerun, which could leave the final status undrawn. Fragment IDs come from the name."""
+    import streamlit as st
+
+    for name, value in SLOW.items():
+        monkeypatch.setenv(name, value)
+    declared, real_fragment = [], st.fragment
+
+    def recording_fragment(func, run_every=None):
+        declared.append((func.__qualname__, run_every))
+        return real_fragment(func, run_every=run_every)
+
+    monkeypatch.setattr(st, "fragment", recording_fragment)
+    at = open_page("app_pages/cnn.py")
+    at.button(key="cnn.btn.train").click().run()
+    at.run()
+    at.button(key="cnn.btn.stop").click().run()
+    live = [name for name, every in declared if every is not None]
+    still = [name for name, every in declared if every is None]
+    assert len(live) == 2 and live[0] != live[1]  # two page runs while training, two IDs
+    assert still and not set(still) & set(live)  # the stopped run's fragment has no timer and an ID of its own
+    assert not at.exception

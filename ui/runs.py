@@ -8,6 +8,7 @@ responsive and several runs on one page update independently.
 
 from __future__ import annotations
 
+import itertools
 import time
 import weakref
 from collections.abc import Callable, Sequence
@@ -25,6 +26,7 @@ from ui.i18n import t
 REDRAW_SECONDS = 0.3  # the live charts' refresh period while training...
 DRAW_SHARE = 0.2  # ...made longer when drawing would take more of the time: it shares the cores with training
 FIRST_RECORD_WAIT_S = 0.5  # a Train click's script run waits this long at most for the first step
+_live_fragments = itertools.count()  # a fresh name for each live fragment declared (see follow)
 _draw_seconds: weakref.WeakKeyDictionary[Run, float] = weakref.WeakKeyDictionary()  # each run's last redraw
 OWNER_KEY = "runs.owner"
 LEAVE_MARGIN_S = 5  # released this long after Streamlit would no longer let the session reconnect
@@ -144,11 +146,17 @@ def panel(page: str, start: Callable[[], Run], settings: dict, data=None,
 def follow(run: Run, draw: Callable[[Sequence, bool], None]) -> None:
     """Draw the run's progress and `draw(records, training)` now and, while it trains, again every
     redraw period, in a fragment: the rest of the page stays responsive, and widgets drawn by `draw`
-    rerun only the fragment. When the run ends the whole page reruns, so its buttons and status follow."""
+    rerun only the fragment. When the run ends the whole page reruns, so its buttons and status follow.
+
+    Each page run declares its live fragment under a new name, so a new fragment ID: the browser's
+    timer may still ask for one more redraw of the fragment it knew after the page has rerun, and
+    Streamlit skips a request for a fragment the page no longer has. When it was the same fragment,
+    that late redraw raced the page's own rerun, and the browser could keep a stale progress bar and
+    drop the status under it: "Training finished." never showed (Streamlit 1.67)."""
     training = run.job.running
     period = _period(run)
 
-    def live() -> None:
+    def redraw() -> None:
         threads.use_for_page()  # a fragment's rerun runs on a thread of its own
         started = time.perf_counter()
         _progress(run)
@@ -156,13 +164,19 @@ def follow(run: Run, draw: Callable[[Sequence, bool], None]) -> None:
         if records:
             draw(records, training)
         _draw_seconds[run] = time.perf_counter() - started
-        if training and not run.job.running:
+
+    def live() -> None:
+        redraw()
+        if not run.job.running:
             st.rerun()  # it has just ended: redraw the page with its final state and buttons
-        if training and not period / 2 <= _period(run) <= 2 * period:
+        if not period / 2 <= _period(run) <= 2 * period:
             st.rerun()  # the server got much busier or quieter: declare the fragment again, at the new period
 
-    st.fragment(live, run_every=period if training else None)()
-    if not training:
+    if training:
+        live.__qualname__ = f"{live.__qualname__}.{next(_live_fragments)}"  # the fragment ID comes from the name
+        st.fragment(live, run_every=period)()
+    else:
+        st.fragment(redraw)()
         _status(run)
 
 
