@@ -146,7 +146,8 @@ def panel(page: str, start: Callable[[], Run], settings: dict, data=None,
 def follow(run: Run, draw: Callable[[Sequence, bool], None]) -> None:
     """Draw the run's progress and `draw(records, training)` now and, while it trains, again every
     redraw period, in a fragment: the rest of the page stays responsive, and widgets drawn by `draw`
-    rerun only the fragment. When the run ends the whole page reruns, so its buttons and status follow.
+    rerun only the fragment. When the run ends the whole page reruns, so its buttons and status follow
+    (the status above the charts).
 
     Each page run declares its live fragment under a new name, so a new fragment ID: the browser's
     timer may still ask for one more redraw of the fragment it knew after the page has rerun, and
@@ -176,8 +177,8 @@ def follow(run: Run, draw: Callable[[Sequence, bool], None]) -> None:
         live.__qualname__ = f"{live.__qualname__}.{next(_live_fragments)}"  # the fragment ID comes from the name
         st.fragment(live, run_every=period)()
     else:
+        _status(run)  # above the progress bar and the charts, where the eye already is
         st.fragment(redraw)()
-        _status(run)
 
 
 def pause_after_drawing(seconds: float, sharing: float = 1.0) -> float:
