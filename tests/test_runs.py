@@ -10,7 +10,18 @@ from core.scheduler import Scheduler
 from tests.conftest import finish, open_page, wait_until
 from ui.runs import DRAW_SHARE, REDRAW_SECONDS, pause_after_drawing
 
-SLOW = {"LIVELAB_MAX_STEPS": "100000"}  # runs that last far longer than a script run
+
+@pytest.fixture
+def slow_runs(app_env, monkeypatch):
+    """Runs that last far longer than a script run."""
+    monkeypatch.setenv("LIVELAB_MAX_STEPS", "100000")
+
+
+def training_cnn_page():
+    """The CNN page of one browser session, its Train pressed: (the AppTest, its run)."""
+    at = open_page("app_pages/cnn.py")
+    at.button(key="cnn.btn.train").click().run()
+    return at, at.session_state["cnn.run"]
 
 
 def test_quick_draws_keep_the_usual_redraw_period():
@@ -24,12 +35,8 @@ def test_slow_draws_stretch_the_period_so_drawing_keeps_to_its_share(draw_second
     assert draw_seconds / (draw_seconds + pause) == pytest.approx(DRAW_SHARE)
 
 
-def test_the_page_is_handed_back_while_its_run_trains(app_env, monkeypatch):
-    for name, value in SLOW.items():
-        monkeypatch.setenv(name, value)
-    at = open_page("app_pages/cnn.py")
-    at.button(key="cnn.btn.train").click().run()
-    run = at.session_state["cnn.run"]
+def test_the_page_is_handed_back_while_its_run_trains(slow_runs):
+    at, run = training_cnn_page()
     assert run.job.running  # the script ended; training did not
     assert not at.exception and any("Step" in bar.proto.text for bar in at.get("progress"))
     at.slider(key="widget.cnn.eval_every").set_value(30).run()  # a widget works mid-run
@@ -38,9 +45,7 @@ def test_the_page_is_handed_back_while_its_run_trains(app_env, monkeypatch):
     assert run.job.status == "stopped" and not at.button(key="cnn.btn.continue").disabled
 
 
-def test_two_runs_on_one_page_train_and_are_followed_side_by_side(app_env, monkeypatch):
-    for name, value in SLOW.items():
-        monkeypatch.setenv(name, value)
+def test_two_runs_on_one_page_train_and_are_followed_side_by_side(slow_runs):
     at = open_page("app_pages/rnn_classifier.py")
     at.button(key="rnn_classifier.btn.train").click().run()
     at.button(key="rnn_classifier.compare.btn.train").click().run()
@@ -55,9 +60,7 @@ def test_two_runs_on_one_page_train_and_are_followed_side_by_side(app_env, monke
     assert not at.exception
 
 
-def test_with_one_slot_a_second_student_sees_their_place_then_trains_once_the_first_stops(app_env, monkeypatch):
-    for name, value in SLOW.items():
-        monkeypatch.setenv(name, value)
+def test_with_one_slot_a_second_student_sees_their_place_then_trains_once_the_first_stops(slow_runs, monkeypatch):
     monkeypatch.setattr(scheduler_module, "_server", Scheduler(slots=1, threads=1, quantum_s=600.0))
     first, second = open_page("app_pages/cnn.py"), open_page("app_pages/cnn.py")  # two browser sessions
     first.button(key="cnn.btn.train").click().run()
@@ -85,12 +88,8 @@ def test_a_browser_that_opened_localhost_shares_the_servers_machine(monkeypatch,
     assert runs.browser_on_this_machine() is here
 
 
-def test_while_a_run_trains_a_student_can_stop_following_and_rewind(app_env, monkeypatch):
-    for name, value in SLOW.items():
-        monkeypatch.setenv(name, value)
-    at = open_page("app_pages/cnn.py")
-    at.button(key="cnn.btn.train").click().run()
-    run = at.session_state["cnn.run"]
+def test_while_a_run_trains_a_student_can_stop_following_and_rewind(slow_runs):
+    at, run = training_cnn_page()
     wait_until(lambda: len(run.records) >= 3)
     at.run()
     assert at.toggle(key="cnn.timeline.follow_toggle").value is True
@@ -113,14 +112,12 @@ def test_redraws_come_less_often_when_runs_take_turns():
     assert pause_after_drawing(1.0, sharing=2.0) == pytest.approx(1.0 * (1 / DRAW_SHARE - 1))  # drawing still rules
 
 
-def test_each_page_run_declares_its_live_fragment_under_a_new_id(app_env, monkeypatch):
+def test_each_page_run_declares_its_live_fragment_under_a_new_id(slow_runs, monkeypatch):
     """The browser's redraw timer may send one more request for the live fragment it knew after the
     page has rerun; that request must find no fragment (Streamlit skips it) instead of racing the
     page's rerun, which could leave the final status undrawn. Fragment IDs come from the name."""
     import streamlit as st
 
-    for name, value in SLOW.items():
-        monkeypatch.setenv(name, value)
     declared, real_fragment = [], st.fragment
 
     def recording_fragment(func, run_every=None):
@@ -128,8 +125,7 @@ def test_each_page_run_declares_its_live_fragment_under_a_new_id(app_env, monkey
         return real_fragment(func, run_every=run_every)
 
     monkeypatch.setattr(st, "fragment", recording_fragment)
-    at = open_page("app_pages/cnn.py")
-    at.button(key="cnn.btn.train").click().run()
+    at, _ = training_cnn_page()
     at.run()
     at.button(key="cnn.btn.stop").click().run()
     live = [name for name, every in declared if every is not None]

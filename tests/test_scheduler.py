@@ -120,12 +120,18 @@ def counting(seen: list, n: int = 100_000):
         yield i
 
 
-def test_runs_share_the_thread_budget_and_a_free_worker_keeps_one_for_evaluations():
+def threads_of_a_lone_run(slots: int, threads: int) -> tuple[Scheduler, BackgroundRun, list]:
+    """A run training alone on a new scheduler, and the torch thread counts its steps have seen."""
     seen = []
-    scheduler = Scheduler(slots=2, threads=4, quantum_s=0.02)
-    alone = BackgroundRun(counting(seen), 100_000, scheduler)
-    alone.start()
+    scheduler = Scheduler(slots=slots, threads=threads, quantum_s=0.02)
+    run = BackgroundRun(counting(seen), 100_000, scheduler)
+    run.start()
     wait_until(lambda: len(seen) > 5)
+    return scheduler, run, seen
+
+
+def test_runs_share_the_thread_budget_and_a_free_worker_keeps_one_for_evaluations():
+    scheduler, alone, seen = threads_of_a_lone_run(slots=2, threads=4)
     assert seen[-1] == 3  # the other worker is free: one thread kept for evaluations
     other = BackgroundRun(steps(100_000), 100_000, scheduler)
     other.start()
@@ -138,11 +144,7 @@ def test_runs_share_the_thread_budget_and_a_free_worker_keeps_one_for_evaluation
 
 
 def test_with_one_slot_a_lone_run_gets_every_thread():
-    seen = []
-    scheduler = Scheduler(slots=1, threads=2, quantum_s=0.02)
-    run = BackgroundRun(counting(seen), 100_000, scheduler)
-    run.start()
-    wait_until(lambda: len(seen) > 5)
+    _, run, seen = threads_of_a_lone_run(slots=1, threads=2)
     run.stop()
     assert seen[-1] == 2
 
