@@ -114,11 +114,6 @@ class Scheduler:
                 self._changed.wait(left)
         return True
 
-    def active(self, job: Job) -> bool:
-        """Whether `job` is waiting for a turn or being advanced."""
-        with self._changed:
-            return job in self._line or job in self._stepping
-
     def place(self, job: Job) -> Place | None:
         """Where `job` stands while it waits for a turn; None while it trains (or is not in line)."""
         with self._changed:
@@ -186,19 +181,24 @@ class Scheduler:
                     wanted = self._threads_each()
             if side is not None:
                 task, future = side
-                resolve(future, task)
-                with self._changed:
-                    self._aside_busy -= 1
+                try:
+                    resolve(future, task)
+                finally:
+                    with self._changed:
+                        self._aside_busy -= 1
                 continue
-            if wanted != count:
-                count = threads.use_for_training(wanted)
-            more = self._turn(job, count)
-            with self._changed:
-                self._stepping.discard(job)
-                if more and job not in self._unwanted:
-                    self._line.append(job)
-                self._unwanted.discard(job)
-                self._changed.notify_all()
+            more = False
+            try:  # whatever escapes a turn, the run leaves the slot: a page waiting on it must not hang
+                if wanted != count:
+                    count = threads.use_for_training(wanted)
+                more = self._turn(job, count)
+            finally:
+                with self._changed:
+                    self._stepping.discard(job)
+                    if more and job not in self._unwanted:
+                        self._line.append(job)
+                    self._unwanted.discard(job)
+                    self._changed.notify_all()
 
     def _turn(self, job: Job, count: int) -> bool:
         """Advance `job` with `count` threads for a quantum (longer while nobody waits) or until its

@@ -48,7 +48,7 @@ TORCH_DEFAULT_THREADS = torch.get_num_threads()  # the machine's cores, read bef
 TRAINING_THREADS = training_threads(TORCH_DEFAULT_THREADS, os.environ.get(TRAINING_THREADS_ENV))  # hosted
 
 
-def use_for_training(count: int = TRAINING_THREADS) -> int:
+def use_for_training(count: int) -> int:
     """Give the calling thread `count` torch threads (the training count by default): call it first
     in a thread that trains. Returns the count."""
     _set_for_this_thread(count)

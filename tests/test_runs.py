@@ -133,3 +133,23 @@ def test_each_page_run_declares_its_live_fragment_under_a_new_id(slow_runs, monk
     assert len(live) == 2 and live[0] != live[1]  # two page runs while training, two IDs
     assert still and not set(still) & set(live)  # the stopped run's fragment has no timer and an ID of its own
     assert not at.exception
+
+
+def test_a_new_run_follows_its_newest_step_whatever_the_student_did_with_the_last_one(slow_runs):
+    at, run = training_cnn_page()
+    wait_until(lambda: len(run.records) >= 3)
+    at.run()
+    at.toggle(key="cnn.timeline.follow_toggle").set_value(False).run()
+    at.slider(key="cnn.timeline.step").set_value(1).run()
+    at.session_state["cnn.gallery_filter"] = ("cell", 0, 0)
+    at.button(key="cnn.btn.stop").click().run()
+    at.button(key="cnn.btn.train").click().run()
+    new = at.session_state["cnn.run"]
+    assert new is not run
+    wait_until(lambda: len(new.records) >= 3)
+    at.run()
+    assert at.toggle(key="cnn.timeline.follow_toggle").value is True  # following again, no slider held at step 1
+    assert "cnn.timeline.step" not in [slider.key for slider in at.slider]
+    assert "cnn.gallery_filter" not in at.session_state
+    at.button(key="cnn.btn.stop").click().run()
+    assert not at.exception

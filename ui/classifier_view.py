@@ -23,7 +23,7 @@ from core.runner import FINISHED, STOPPED
 from core.training import whole_test_accuracy
 from ui.charts import loss_chart
 from ui.i18n import t
-from ui.timeline import step_slider
+from ui.timeline import clear_selection, filter_key, generation_key, step_slider
 
 GALLERY_COLUMNS = 12
 RIGHT_COLOUR, WRONG_COLOUR = "#15803d", "#dc2626"
@@ -80,7 +80,7 @@ class ClassifierCharts:
         left, right = st.columns(2)
         frames = series.with_attribute(shown, "embedding")
         selection = st.session_state.get(self._filter_key)
-        generation = st.session_state.get(f"{self.key}.selection_generation", 0)  # a new key clears a selection
+        generation = st.session_state.get(generation_key(self.key), 0)  # a new key clears a selection
         if frames:
             left.plotly_chart(self._once("embedding", frames[-1].step, lambda: self._embedding_figure(frames)),
                               key=f"{self.key}.embedding.{generation}", on_select=self._points_selected,
@@ -95,7 +95,7 @@ class ClassifierCharts:
 
     @property
     def _filter_key(self) -> str:
-        return f"{self.key}.gallery_filter"
+        return filter_key(self.key)
 
     def _cell_selected(self) -> None:
         self._select(selection_filter("confusion", self._selected_points("confusion"), len(self.data.classes)))
@@ -108,14 +108,9 @@ class ClassifierCharts:
             st.session_state[self._filter_key] = selection
 
     def _selected_points(self, chart: str) -> list[dict]:
-        generation = st.session_state.get(f"{self.key}.selection_generation", 0)
+        generation = st.session_state.get(generation_key(self.key), 0)
         event = st.session_state.get(f"{self.key}.{chart}.{generation}")
         return list(event["selection"]["points"]) if event else []
-
-    def _clear_filter(self) -> None:
-        st.session_state.pop(self._filter_key, None)
-        generation_key = f"{self.key}.selection_generation"
-        st.session_state[generation_key] = st.session_state.get(generation_key, 0) + 1
 
     def _gallery(self, record, selection) -> None:
         """The gallery at `record`'s evaluation: mistakes first, or the images a selection chose."""
@@ -131,8 +126,8 @@ class ClassifierCharts:
                     else t("charts.filter_points"))
             text, button = st.columns([4, 1], vertical_alignment="center")
             text.markdown(t("charts.filter_title", what=what, shown=len(shown), n=len(index), step=record.step))
-            button.button(t("charts.filter_clear"), key=f"{self.key}.clear_filter", on_click=self._clear_filter,
-                          width="stretch")
+            button.button(t("charts.filter_clear"), key=f"{self.key}.clear_filter", on_click=clear_selection,
+                          args=(self.key,), width="stretch")
             index = shown
         gallery = self._once("gallery", (record.step, selection), lambda: gallery_html(
             self.data, index, evaluation.predicted[index], evaluation.confidence[index]))

@@ -21,6 +21,7 @@ from core.owner import Owner
 from core.run import CLASSIFIER, REGRESSION, Run
 from core.run_history import RunHistory
 from core.runner import FAILED, FINISHED, STOPPED
+from ui import timeline
 from ui.i18n import t
 
 REDRAW_SECONDS = 0.3  # the live charts' refresh period while training...
@@ -64,8 +65,9 @@ def begin(page: str, start: Callable[[], Run]) -> Run:
     is built first: if building fails, the page's run is as it was."""
     run = start()
     reset(page)
+    timeline.forget(page)
     st.session_state[_key(page)] = run
-    _owner().adopt(run)
+    _session_owner().adopt(run)
     if browser_on_this_machine():
         scheduler.browser_here()
     run.start()
@@ -78,11 +80,6 @@ def browser_on_this_machine() -> bool:
     (a teacher's `streamlit run`). A hosted app is reached by its public name."""
     host = (st.context.headers.get("Host") or "").lower()
     return host.startswith(("localhost", "127.0.0.1", "[::1]"))
-
-
-def _owner() -> Owner:
-    """This session's Owner, which pauses its runs when the session ends (core/owner.py)."""
-    return _session_owner()
 
 
 def _leave(owner: Owner) -> None:
@@ -106,7 +103,7 @@ def buttons(page: str, start: Callable[[], Run]) -> Run | None:
 
     Clicks are handled before the buttons are drawn, so that they are drawn in the state the
     click leads to (Stop enabled as soon as Train is pressed)."""
-    _owner()  # from now on, this session's runs pause when it ends
+    _session_owner()  # from now on, this session's runs pause when it ends (core/owner.py)
     keys = {name: f"{page}.btn.{name}" for name in ("train", "stop", "continue", "reset")}
     clicked = {name: bool(st.session_state.get(key)) for name, key in keys.items()}
     run = get(page)

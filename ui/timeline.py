@@ -1,4 +1,5 @@
-"""The timeline: one step slider that rewinds every chart of a run.
+"""The timeline: one step slider that rewinds every chart of a run, and the rest of what a student
+sets on a run's charts (the gallery's filter), which a new run starts without.
 
 While a run trains the charts follow its newest step, and a toggle lets a student stop following and
 rewind with the slider; once the run is over, the slider is there from the start, at its last step.
@@ -42,3 +43,26 @@ def _toggled(toggle_key: str, following_key: str, value_key: str, newest: int) -
     st.session_state[following_key] = st.session_state[toggle_key]
     if not st.session_state[toggle_key]:  # rewinding starts from where the charts are
         st.session_state[value_key] = newest
+
+
+def filter_key(key: str) -> str:
+    """Where the gallery filter of the charts under `key` is kept: a confusion cell or chosen points."""
+    return f"{key}.gallery_filter"
+
+
+def generation_key(key: str) -> str:
+    """A number in the selectable charts' keys: a new number makes new charts, with no selection."""
+    return f"{key}.selection_generation"
+
+
+def clear_selection(key: str) -> None:
+    st.session_state.pop(filter_key(key), None)
+    st.session_state[generation_key(key)] = st.session_state.get(generation_key(key), 0) + 1
+
+
+def forget(key: str) -> None:
+    """A new run under `key`: its charts follow its newest step, unfiltered (where the student had
+    rewound the old run to, or what they had chosen in it, means nothing for the new one)."""
+    for name in [name for name in st.session_state if str(name).startswith(f"{key}.timeline.")]:
+        del st.session_state[name]
+    clear_selection(key)
