@@ -28,7 +28,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from core import threads
-from core.base import Aside, check_bounds, check_loss, inline, pick_device
+from core.base import Aside, TrainingDiverged, check_bounds, check_loss, inline, pick_device
 from core.data import ImageData, as_float
 from core.embedding import project
 
@@ -179,6 +179,7 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
     last_embed_block = 0
     last_frame: Future | None = None  # the newest frame's check: the next frame starts from its layout
     waiting: deque[tuple[dict, Future | None]] = deque()  # trained steps, each with its pending check
+    evaluations_ahead = 0  # checks among them: each holds a copy of the network
 
     step = 0
     for epoch in range(config.epochs):
@@ -196,8 +197,13 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
             optimizer.step()
             schedule.step()
             step += 1
-            fields = dict(step=step, total_steps=total, epoch=epoch, loss=check_loss(loss.item(), step, config.lr),
-                          lr=lr)
+            try:
+                fields = dict(step=step, total_steps=total, epoch=epoch, loss=check_loss(loss.item(), step, config.lr),
+                              lr=lr)
+            except TrainingDiverged:  # the steps before it still come out: the curve shows the blow-up
+                while waiting:
+                    yield _record(*waiting.popleft())
+                raise
             check = None
             if is_eval_step(step, total, config.eval_every):
                 frame = embed_n if embed_n and (step // config.embed_every > last_embed_block or step == total) else 0
@@ -206,9 +212,13 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
                                                 last_frame if frame else None))
                 if frame:
                     last_embed_block, last_frame = step // config.embed_every, check
+                evaluations_ahead += 1
             waiting.append((fields, check))
-            while waiting and (len(waiting) > MAX_WAITING or waiting[0][1] is None or waiting[0][1].done()):
-                yield _record(*waiting.popleft())
+            while waiting and (len(waiting) > MAX_WAITING or evaluations_ahead > MAX_EVALUATIONS_AHEAD
+                               or waiting[0][1] is None or waiting[0][1].done()):
+                fields, check = waiting.popleft()
+                evaluations_ahead -= check is not None
+                yield _record(fields, check)
             if step >= total:
                 while waiting:
                     yield _record(*waiting.popleft())
@@ -216,6 +226,7 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
 
 
 MAX_WAITING = 200  # steps trained ahead of a slow evaluation before training waits for it
+MAX_EVALUATIONS_AHEAD = 2  # ...or evaluations queued (each holds a copy of the network: eval_every may be 1)
 
 
 def _frozen(model: nn.Module) -> nn.Module:

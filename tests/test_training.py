@@ -1,5 +1,7 @@
 import itertools
 import math
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -203,3 +205,42 @@ def test_a_lone_run_evaluates_on_an_idle_worker_and_gets_the_same_records(tiny_d
         alone = list(train_classifier(CNNSpec(num_classes=10).build(3), tiny_digits, config, inline))
     assert same_records(run.records, alone)
     assert where and all(name.startswith("livelab-slot") for name in where)
+
+
+def slow_aside(delay_s: float, started: list):
+    """An `aside` that runs each evaluation on a thread of its own after `delay_s`: evaluations
+    slower than training, as on a busy server."""
+    from concurrent.futures import Future
+
+    def aside(task):
+        future = Future()
+        started.append(future)
+
+        def run():
+            time.sleep(delay_s)
+            future.set_result(task())
+        threading.Thread(target=run, daemon=True).start()
+        return future
+    return aside
+
+
+def test_a_run_that_blows_up_while_evaluations_are_pending_still_yields_every_step_before_it(tiny_digits):
+    config = ClassifierConfig(lr=1.0, embed_method="none", eval_every=1, test_size=50, max_steps=50)
+    steps = []
+    with pytest.raises(TrainingDiverged) as caught:
+        for record in train_classifier(seeded(CNN, 0), tiny_digits, config, slow_aside(0.2, [])):
+            steps.append(record.step)
+    assert steps == list(range(1, caught.value.step))  # the curve reaches the blow-up
+
+
+def test_training_ahead_of_slow_evaluations_holds_only_a_few_copies_of_the_network(tiny_digits):
+    from core.training import MAX_EVALUATIONS_AHEAD
+
+    started = []
+    config = ClassifierConfig(embed_method="none", eval_every=1, test_size=50, max_steps=12)
+    records = train_classifier(seeded(CNN, 0), tiny_digits, config, slow_aside(0.3, started))
+    first = next(records)
+    assert first.step == 1 and first.evaluation is not None
+    pending = sum(not future.done() for future in started)
+    assert len(started) <= MAX_EVALUATIONS_AHEAD + 1 and pending <= MAX_EVALUATIONS_AHEAD + 1
+    assert [r.step for r in records] == list(range(2, 13))
