@@ -16,8 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from core import series
 from core.metrics import Metrics, metrics_of
 from core.run import Run
+from core.runner import FAILED
 from core.weights import Weights
 
 LIMIT = 5  # runs kept per page
@@ -51,7 +53,7 @@ class KeptRun:
     """A replaced run: its summary and its trained weights, nothing that trains."""
 
     summary: Summary
-    weights: Weights
+    weights: Weights | None  # None when the run diverged: its weights are not numbers any more
 
     @property
     def number(self) -> int:
@@ -61,7 +63,7 @@ class KeptRun:
 def summarize(run: Run, number: int, max_points: int | None = KEPT_POINTS) -> Summary:
     """A run's summary, its curves thinned to `max_points` steps (None: every step)."""
     records = run.records[:len(run.records)]  # a run may be training: these records, not later ones
-    accuracy = next((r.accuracy for r in reversed(records) if getattr(r, "accuracy", None) is not None), None)
+    accuracy = series.latest(records, "accuracy")
     whole = run.whole_test
     return Summary(
         number=number, kind=run.kind, settings=dict(run.settings),
@@ -95,7 +97,7 @@ class RunHistory:
         """Keep `run` as a summary and its weights, then release it (stopped, generator and records
         dropped). Returns the oldest kept run if that made one too many (it is gone), else None."""
         run.stop()
-        kept = KeptRun(summarize(run, self.next_number), run.trained_weights())
+        kept = KeptRun(summarize(run, self.next_number), None if run.job.status == FAILED else run.trained_weights())
         run.release()
         self._added += 1
         self._kept.append(kept)

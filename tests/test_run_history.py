@@ -145,3 +145,17 @@ def test_weights_kept_are_a_cpu_copy_that_rebuilds_the_network(tiny_digits):
     assert all(tensor.device.type == "cpu" for tensor in kept.weights.state_dict.values())
     with torch.inference_mode():
         assert np.array_equal(kept.weights.build()(images)[0].numpy(), expected.numpy())
+
+
+def test_a_diverged_run_is_kept_without_weights_a_student_could_not_use(tiny_digits):
+    from core.base import TrainingDiverged
+    from core.runner import FAILED
+
+    run = classifier_run(CNNSpec(), QUICK.replace(lr=1.0, max_steps=50, eval_every=1000), tiny_digits)
+    with pytest.raises(TrainingDiverged):
+        list(run.train())
+    history = RunHistory()
+    history.add(run)
+    (kept,) = history.runs
+    assert kept.summary.status == FAILED and kept.summary.steps > 0
+    assert kept.weights is None  # they are not numbers any more: a file of them would be refused on upload

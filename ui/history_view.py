@@ -10,6 +10,7 @@ as it is now.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -17,8 +18,10 @@ import streamlit as st
 
 from core import figures, series
 from core.data import ImageData
+from core.metrics import metrics_csv
 from core.run import REGRESSION, Run
 from core.run_history import Summary, summarize
+from core.runner import FAILED, RUNNING
 from ui import app_sidebar, controls, runs, weights_view
 from ui.i18n import t
 from ui.page_specs import PageSpec
@@ -38,7 +41,7 @@ def show(page: PageSpec, run: Run | None, start: Callable[..., Run], data: Image
         history = runs.history(page.key)
         summaries = [kept.summary for kept in history.runs]
         if run is not None and run.records:
-            summaries.append(summarize(run, history.next_number, max_points=None))  # every step, for its CSV
+            summaries.append(summarize(run, history.next_number))
         if summaries:
             current = summaries[-1].number if run is not None and run.records else None
             label = _labeller(current)
@@ -136,10 +139,12 @@ def one_run(page: PageSpec, summaries: Sequence[Summary], label: Callable, run: 
     chosen = next(summary for summary in summaries if summary.number == number)
     kept = runs.history(page.key).get(number)
     if kept is not None:
-        weights = kept.weights
-    else:  # the current run: its weights unless they are still moving
-        weights = None if run.job.running else run.trained_weights()
-    weights_view.downloads(f"{key}.download", f"livelab-{page.key}-run{number}", weights, chosen.metrics)
+        weights, csv = kept.weights, chosen.metrics.csv
+    else:  # the current run: its weights unless they still move (or diverged), every step in its CSV
+        weights = None if run.job.running or run.job.status == FAILED else run.trained_weights()
+        csv = functools.partial(metrics_csv, run.records[:len(run.records)])
+    no_weights = t("history.stop_first") if chosen.status == RUNNING else t("history.diverged_weights")
+    weights_view.downloads(f"{key}.download", f"livelab-{page.key}-run{number}", weights, csv, no_weights)
     st.button(t("history.restore"), icon="↩️", key=f"{key}.restore", on_click=_restore, args=(page, chosen))
     if st.session_state.pop(f"{key}.restored", None) == number:
         st.success(t("history.restored", run=label(number)), icon="↩️")

@@ -13,7 +13,6 @@ import streamlit as st
 from core.base import MAX_UPLOAD_BYTES
 from core.catalog import DATASETS
 from core.data import ImageData
-from core.metrics import Metrics
 from core.presets import NOT_SETTINGS
 from core.run import Run
 from core.weights import Weights, WeightsError, load, to_bytes
@@ -28,18 +27,19 @@ def kind_name(kind: str) -> str:
     return t(f"history.kinds.{kind}")
 
 
-def downloads(key: str, file_stem: str, weights: Weights | None, metrics: Metrics) -> None:
-    """Two buttons: the weights file (none while the run trains: its weights move) and the metrics
-    as CSV. Both files are made when clicked, not at every redraw: a page reruns often, and a
-    file made in advance would sit in the server's memory for each student."""
+def downloads(key: str, file_stem: str, weights: Weights | None, csv: Callable[[], str], no_weights: str) -> None:
+    """Two buttons: the weights file (`no_weights` says why there is none: the run trains, or it
+    diverged) and the metrics as CSV (`csv` makes them). Both files are made when clicked, not at
+    every redraw: a page reruns often, and a file made in advance would sit in the server's memory
+    for each student."""
     left, right = st.columns(2)
     left.download_button(
         t("history.download_weights"), data=functools.partial(to_bytes, weights) if weights else b"",
         file_name=f"{file_stem}.pt", mime="application/octet-stream", key=f"{key}.weights", icon="⬇️",
-        on_click="ignore", disabled=weights is None, help=None if weights else t("history.stop_first"),
+        on_click="ignore", disabled=weights is None, help=None if weights else no_weights,
         width="stretch")
     right.download_button(
-        t("history.download_metrics"), data=metrics.csv, file_name=f"{file_stem}-metrics.csv", mime="text/csv",
+        t("history.download_metrics"), data=csv, file_name=f"{file_stem}-metrics.csv", mime="text/csv",
         key=f"{key}.metrics", icon="⬇️", on_click="ignore", width="stretch")
     if weights is not None and weights.nbytes > MAX_UPLOAD_BYTES:
         st.caption(t("history.too_large_to_upload", size=f"{weights.nbytes / 2**20:.1f}", limit=LIMIT_MB))
@@ -48,12 +48,20 @@ def downloads(key: str, file_stem: str, weights: Weights | None, metrics: Metric
 def read_upload(key: str, kinds: Collection[str], num_classes: int | None = None) -> tuple[Weights, str] | None:
     """The uploader; the file's weights and name once they check out, else None (and why, on screen)."""
     upload = st.file_uploader(t("history.upload_label", limit=LIMIT_MB), type=["pt", "pth"], key=key)
+    checked_key = f"{key}.checked"  # (what was checked, its weights or why not): read once, not at every rerun
     if upload is None:
+        st.session_state.pop(checked_key, None)
         return None
-    try:
-        weights = load(upload.getvalue(), kinds, num_classes)
-    except WeightsError as error:
-        st.error(explain(error, kinds), icon="🚫")
+    checked, asked = st.session_state.get(checked_key), (upload.file_id, tuple(kinds), num_classes)
+    if checked is None or checked[0] != asked:
+        try:
+            checked = asked, load(upload.getvalue(), kinds, num_classes)
+        except WeightsError as error:
+            checked = asked, error
+        st.session_state[checked_key] = checked
+    weights = checked[1]
+    if isinstance(weights, WeightsError):
+        st.error(explain(weights, kinds), icon="🚫")
         return None
     st.success(describe(weights, upload.name), icon="📦")
     return weights, upload.name
@@ -103,7 +111,10 @@ def continue_from_file(page: PageSpec, start: Callable[..., Run], data: ImageDat
         return
     if data is not None and weights.dataset not in (None, data.name):
         st.info(t("history.other_dataset", dataset=t(f"common.datasets.{data.name}")), icon="ℹ️")
+    current = runs.get(page.key)
+    training = current is not None and current.job.running
     if st.button(t("history.train_from_file"), type="primary", key=f"{page.key}.btn.train_from_file",
+                 disabled=training, help=t("history.stop_first_to_train") if training else None,
                  on_click=controls.restore, args=(page.key, page.controls, {c.name: v for c, v in shape.items()})):
         runs.begin(page.key, lambda: start(weights=weights.state_dict, weights_from=name))
         st.rerun()  # the page's run above is the new one
