@@ -11,11 +11,14 @@ replaces them only once it is complete and checked.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+import shutil
 import socket
 import struct
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +31,8 @@ from core.catalog import DATASETS, DIGIT_CLASSES, FASHION_CLASSES
 from core.preprocess import to_mnist
 
 DATA_DIR_ENV = "LIVELAB_DATA_DIR"  # moves the data folder (default ./data)
+DOWNLOAD_PREFIX = ".download-"  # our temporary download folders, inside the data folder
+ABANDONED_AFTER_S = 3600  # one older than this was left by a process that died mid-download
 DOWNLOAD_TIMEOUT_S = 20  # per socket operation; a dead network should fail fast, not hang a page
 
 
@@ -104,7 +109,8 @@ def _download_into_place(cls, root: Path, raw: Path) -> None:
     train images and labels always come from the same source.
     """
     root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".download-", dir=root, ignore_cleanup_errors=True) as temp:
+    _remove_abandoned_downloads(root)
+    with tempfile.TemporaryDirectory(prefix=DOWNLOAD_PREFIX, dir=root, ignore_cleanup_errors=True) as temp:
         with _socket_timeout(DOWNLOAD_TIMEOUT_S):
             cls(temp, train=True, download=True)  # fetches all four files, checks their MD5 and extracts them
         fresh = Path(temp) / cls.__name__ / "raw"
@@ -115,6 +121,15 @@ def _download_into_place(cls, root: Path, raw: Path) -> None:
         for file in RAW_FILES:
             os.replace(fresh / file, raw / file)
 
+
+
+def _remove_abandoned_downloads(root: Path) -> None:
+    """Remove temporary download folders of ours that a killed process left behind (a normal failure
+    removes its own). Only old ones: a younger one may be another server's download in progress."""
+    for folder in root.glob(f"{DOWNLOAD_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            if folder.is_dir() and time.time() - folder.stat().st_mtime > ABANDONED_AFTER_S:
+                shutil.rmtree(folder, ignore_errors=True)
 
 def _read_raw(raw: Path, name: str) -> ImageData:
     """Read the four checked raw files (what torchvision's MNIST reads: unsigned bytes after the header)."""

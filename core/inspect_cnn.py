@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from core.data import as_float
 from core.embedding import place
 from core.models import CNN
 
@@ -73,6 +74,6 @@ def place_among(model: nn.Module, image: np.ndarray, test_images: torch.Tensor, 
     and the image is placed at the mean position of its k nearest test images there
     (core.embedding.place). The same model and image always give the same place."""
     with torch.inference_mode():
-        _, test_features = model(test_images.float().div(255))
+        _, test_features = model(as_float(test_images))
         _, features = model(_batch(image))
     return place(test_features.numpy(), coords, features.numpy(), k)[0]

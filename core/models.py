@@ -196,6 +196,5 @@ ModelSpec = CNNSpec | RNNClassifierSpec | RegressorSpec
 def snapshot(model: nn.Module) -> nn.Module:
     """A CPU copy of `model` in eval mode, safe to analyse while a worker thread trains the original."""
     with torch.no_grad():
-        clone = copy.deepcopy(model)
-    clone.zero_grad(set_to_none=True)
+        clone = copy.deepcopy(model)  # a parameter's .grad is not copied
     return clone.cpu().eval()

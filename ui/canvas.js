@@ -45,7 +45,9 @@ function create(data) {
   canvas.addEventListener("pointerdown", (event) => penDown(state, event));
   canvas.addEventListener("pointermove", (event) => penMove(state, event));
   canvas.addEventListener("pointerup", (event) => penUp(state, event));
-  canvas.addEventListener("pointercancel", (event) => penUp(state, event));
+  // A cancelled gesture (palm rejection, the page scrolling) ends the stroke where it was: the cancel
+  // event's position is no point the pen reached.
+  canvas.addEventListener("pointercancel", (event) => penUp(state, event, false));
   clear.addEventListener("click", () => wipe(state));
   return state;
 }
@@ -87,9 +89,9 @@ function penMove(state, event) {
   }
 }
 
-function penUp(state, event) {
+function penUp(state, event, reached = true) {
   if (state.pen === null || event.pointerId !== state.pen.id) return;
-  penMove(state, event);
+  if (reached) penMove(state, event);
   state.pen = null;
   send(state, state.canvas.toDataURL("image/png"));
 }

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
+from torch import nn
 
 from core import figures, series
 from core.inspect_cnn import place_among
-from core.models import snapshot
 from core.run import Run
 from ui.classifier_view import hover_art
 from ui.i18n import t
@@ -16,8 +16,9 @@ from ui.i18n import t
 KEY = "playground.among_test_digits"
 
 
-def show_among_test_digits(run: Run, image: np.ndarray) -> None:
-    """`image` (28, 28) in [0, 1], drawn as a star in `run`'s newest embedding frame."""
+def show_among_test_digits(run: Run, model: nn.Module, image: np.ndarray) -> None:
+    """`image` (28, 28) in [0, 1], drawn as a star in `run`'s newest embedding frame, placed by
+    `model` (the snapshot of `run`'s network that also gave the prediction above)."""
     st.subheader(t("playground.among_title"))
     record = series.latest_record(run.records, "embedding")
     if record is None:
@@ -25,7 +26,7 @@ def show_among_test_digits(run: Run, image: np.ndarray) -> None:
         return
     frame, data = record.embedding, run.data
     n = len(frame.labels)
-    xy = place_among(snapshot(run.model), image, data.test_x[:n], frame.coords)
+    xy = place_among(model, image, data.test_x[:n], frame.coords)
     method = t(f"charts.method_{frame.method}")
     st.plotly_chart(figures.embedding_figure(
         [(t("charts.frame_label", step=record.step), frame.coords)], frame.labels, data.classes,

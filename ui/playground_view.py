@@ -173,7 +173,7 @@ def show_predictions(shown: Sequence[Reader], x: np.ndarray) -> None:
         reader, view = cnn
         show_cnn_inside(view, x, reader.classes[int(view.probabilities.argmax())])
         if reader.key == page_specs.CNN.key:  # a run of this session: its embedding frames to place the digit in
-            show_among_test_digits(runs.get(reader.key), x)
+            show_among_test_digits(runs.get(reader.key), reader.model, x)
     if rnn is not None:
         reader, rows = rnn
         show_rnn_inside(reader, rows.probabilities)

@@ -13,11 +13,12 @@ from core.figures import MUTED_COLOUR, SIGNAL_COLOUR, TARGET_COLOUR
 from core.regression import HIDDEN_MODES, WINDOW, RegressionConfig, free_run, hidden_over_time, joined, last_loss
 from core.regression import preview as preview_signals
 from core.run import Run
+from ui import page_specs
 from ui.charts import loss_chart
 from ui.i18n import t
 from ui.timeline import step_slider
 
-PAGE = "rnn_regression"
+PAGE = page_specs.RNN_REGRESSION.key
 CURVE_POINTS = 3_000  # per drawn signal: a long run (500 windows of 50 points) is thinned to this
 HEATMAP_COLUMNS = 400  # time points drawn in the hidden-state heatmap
 LAST_WINDOWS = 4  # windows shown in the comparison's final predictions and in the free-running test

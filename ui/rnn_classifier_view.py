@@ -13,9 +13,10 @@ from core import figures, rnn_analysis, series
 from core.data import ImageData
 from core.models import RNNClassifierSpec, snapshot
 from core.run import Run
+from ui import page_specs
 from ui.i18n import t
 
-PAGE = "rnn_classifier"
+PAGE = page_specs.RNN_CLASSIFIER.key
 GRADIENT_BATCH = 64  # test images behind the gradient-flow chart
 
 
