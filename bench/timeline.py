@@ -50,7 +50,9 @@ def main() -> None:
             times = []
             for step in targets:
                 times.append(loop.call(tab.move_slider(SLIDER, step)))
-                shown = int(re.search(r"step (\d+)", tab.state.titles["cnn.confusion.0"])[1])
+                confusion = next(title for key, title in tab.state.titles.items()
+                                 if key.startswith("cnn.confusion."))  # its key changes with each new selection
+                shown = int(re.search(r"step (\d+)", confusion)[1])
                 if not step - EVAL_EVERY < shown <= step:  # the last evaluation at or before the step
                     sys.exit(f"the confusion matrix shows step {shown} for the slider at step {step}")
             if tab.state.exceptions:
