@@ -1,6 +1,7 @@
 import time
 
 from core.runner import FAILED, FINISHED, STOPPED, BackgroundRun
+from tests.conftest import wait_until
 
 
 def slow_counter(n):
@@ -47,7 +48,7 @@ def test_errors_are_kept_for_the_page():
 def test_progress_reports_rate_and_time_left():
     run = BackgroundRun(slow_counter(10_000), total=10_000)
     run.start()
-    time.sleep(0.2)
+    wait_until(lambda: len(run.history) >= 20)  # a rate needs steps, however slowly the worker starts
     progress = run.progress()
     run.stop()
     assert progress.per_second > 0 and progress.seconds_left > 0 and 0 < progress.fraction < 1
