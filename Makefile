@@ -21,3 +21,4 @@ bench:
 	python bench/export.py
 	python bench/timeline.py
 	python bench/history.py
+	python bench/downloads.py

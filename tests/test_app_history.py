@@ -30,16 +30,22 @@ CNN_PAGE = "app_pages/cnn.py"
 
 @pytest.fixture
 def downloads(monkeypatch) -> dict:
-    """file name -> what its download button would hand the browser (Streamlit makes the file when
-    the button is clicked: here, when the test calls it)."""
+    """file name -> the bytes its download button hands the browser. Every file is handed over with
+    its button: a file Streamlit made only when clicked could be swept away by other sessions' reruns
+    before the browser fetched it (ui/weights_view.py), so no button may defer it."""
     made = {}
-    add_deferred = MediaFileManager.add_deferred
+    add = MediaFileManager.add
 
-    def record(self, data_callable, mimetype, coordinates, file_name=None, **options):
-        made[file_name] = data_callable
-        return add_deferred(self, data_callable, mimetype, coordinates, file_name=file_name, **options)
+    def record(self, path_or_data, mimetype, coordinates, file_name=None, is_for_static_download=False):
+        if is_for_static_download:
+            made[file_name] = path_or_data
+        return add(self, path_or_data, mimetype, coordinates, file_name, is_for_static_download)
 
-    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    def deferred(self, data_callable, mimetype, coordinates, file_name=None, **options):
+        raise AssertionError(f"{file_name}: made only when clicked")
+
+    monkeypatch.setattr(MediaFileManager, "add", record)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", deferred)
     return made
 
 
@@ -115,16 +121,16 @@ def test_a_kept_run_reopens_as_a_link_and_goes_back_into_the_sidebar(app_env):
 def test_the_downloads_give_a_weights_file_that_loads_and_the_metrics(app_env, downloads):
     at = two_cnn_runs()
     current = at.session_state["cnn.run"]
-    weights = load(downloads["livelab-cnn-run2.pt"](), kinds=("cnn",))
+    weights = load(downloads["livelab-cnn-run2.pt"], kinds=("cnn",))
     images = current.data.test_x[:32].float() / 255
     with torch.inference_mode():
         assert torch.equal(weights.build()(images)[0], current.model.eval()(images)[0])
-    table = list(csv.DictReader(io.StringIO(downloads["livelab-cnn-run2-metrics.csv"]())))
+    table = list(csv.DictReader(io.StringIO(downloads["livelab-cnn-run2-metrics.csv"].decode())))
     assert len(table) == 12 and [row["step"] for row in table][-1] == "12"
     assert float(table[0]["loss"]) == pytest.approx(current.records[0].loss, rel=1e-5)
 
     at.selectbox(key="cnn.history.one.1-2").set_value(1).run()  # a kept run: its weights were kept
-    kept = load(downloads["livelab-cnn-run1.pt"](), kinds=("cnn",))
+    kept = load(downloads["livelab-cnn-run1.pt"], kinds=("cnn",))
     assert kept.config["lr"] == 0.001 and kept.steps == 12
 
 
@@ -143,7 +149,7 @@ def test_no_weights_download_while_the_run_still_trains(app_env, monkeypatch):
 
 def test_the_playground_reads_a_digit_with_uploaded_weights(app_env, downloads):
     two_cnn_runs()
-    data = downloads["livelab-cnn-run2.pt"]()
+    data = downloads["livelab-cnn-run2.pt"]
     at = open_page("app_pages/playground.py")  # another session: nothing trained in it
     at.file_uploader(key="playground.weights").set_value(("mine.pt", data, "application/octet-stream")).run()
     assert not at.exception and any("mine.pt" in s.value for s in at.success)
@@ -170,7 +176,7 @@ def bad_files(good: bytes, tmp_path) -> dict[str, tuple[bytes, str]]:
 
 def test_a_bad_file_gets_its_message_and_changes_nothing(app_env, downloads, tmp_path):
     at = two_cnn_runs()
-    good = downloads["livelab-cnn-run2.pt"]()
+    good = downloads["livelab-cnn-run2.pt"]
     run, kept = at.session_state["cnn.run"], at.session_state["cnn.history"].runs
     files = bad_files(good, tmp_path)
     with_eight = quick_cnn_page()  # a 16-channel file whose tensors have 8 channels
@@ -200,7 +206,7 @@ def test_cnn_weights_are_refused_on_the_rnn_page(app_env, downloads):
     two_cnn_runs()
     at = open_history(open_page("app_pages/rnn_classifier.py"), "rnn_classifier")
     at.file_uploader(key="rnn_classifier.weights_upload").set_value(
-        ("cnn.pt", downloads["livelab-cnn-run2.pt"](), "")).run()
+        ("cnn.pt", downloads["livelab-cnn-run2.pt"], "")).run()
     assert not at.exception
     assert [error.value for error in at.error] == ["This file holds CNN weights; this page takes RNN classifier "
                                                    "weights."]
@@ -212,11 +218,11 @@ def test_a_page_trains_a_new_run_from_an_uploaded_file(app_env, downloads):
     at.slider(key="widget.cnn.conv1_channels").set_value(8)
     train(at, "cnn")
     open_history(at, "cnn")
-    file = load(downloads["livelab-cnn-run1.pt"](), ("cnn",))
+    file = load(downloads["livelab-cnn-run1.pt"], ("cnn",))
 
     fresh = open_history(open_page(CNN_PAGE), "cnn")  # another session, its sidebar at 16 channels
     fresh.select_slider(key="widget.cnn.lr").set_value(0.003)
-    fresh.file_uploader(key="cnn.weights_upload").set_value(("eight.pt", downloads["livelab-cnn-run1.pt"](), ""))
+    fresh.file_uploader(key="cnn.weights_upload").set_value(("eight.pt", downloads["livelab-cnn-run1.pt"], ""))
     fresh.run()
     assert any("eight.pt" in s.value and "Conv 1 channels 8" in s.value for s in fresh.success)
     fresh.button(key="cnn.btn.train_from_file").click().run()

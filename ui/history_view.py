@@ -10,7 +10,6 @@ as it is now.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -139,10 +138,10 @@ def one_run(page: PageSpec, summaries: Sequence[Summary], label: Callable, run: 
     chosen = next(summary for summary in summaries if summary.number == number)
     kept = runs.history(page.key).get(number)
     if kept is not None:
-        weights, csv = kept.weights, chosen.metrics.csv
+        weights, csv = kept.weights, chosen.metrics.csv()
     else:  # the current run: its weights unless they still move (or diverged), every step in its CSV
         weights = None if run.job.running or run.job.status == FAILED else run.trained_weights()
-        csv = functools.partial(metrics_csv, run.records[:len(run.records)])
+        csv = metrics_csv(run.records[:len(run.records)])  # a copy: the run may still append
     no_weights = t("history.stop_first") if chosen.status == RUNNING else t("history.diverged_weights")
     weights_view.downloads(f"{key}.download", f"livelab-{page.key}-run{number}", weights, csv, no_weights)
     st.button(t("history.restore"), icon="↩️", key=f"{key}.restore", on_click=_restore, args=(page, chosen))

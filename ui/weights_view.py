@@ -5,7 +5,6 @@ be used gets a message a student understands, and changes nothing."""
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Callable, Collection
 
 import streamlit as st
@@ -21,20 +20,25 @@ from ui.i18n import t
 from ui.page_specs import BY_KIND, PageSpec
 
 LIMIT_MB = MAX_UPLOAD_BYTES // 2**20
+# No download button in the app passes Streamlit a callable (a file made only when clicked). Streamlit
+# 1.67 keeps the file it makes on the click referenced by no session, and the end of every script run
+# of every session (each live chart's redraw) sweeps such files, deleting them at the second sweep.
+# With other students training, the file was gone 17 ms to 0.5 s after it was made, sometimes before
+# the browser fetched it, and the download failed ("canceled"). A file handed over with its button
+# stays referenced while the button is shown. See bench/downloads.py.
 
 
 def kind_name(kind: str) -> str:
     return t(f"history.kinds.{kind}")
 
 
-def downloads(key: str, file_stem: str, weights: Weights | None, csv: Callable[[], str], no_weights: str) -> None:
+def downloads(key: str, file_stem: str, weights: Weights | None, csv: str, no_weights: str) -> None:
     """Two buttons: the weights file (`no_weights` says why there is none: the run trains, or it
-    diverged) and the metrics as CSV (`csv` makes them). Both files are made when clicked, not at
-    every redraw: a page reruns often, and a file made in advance would sit in the server's memory
-    for each student."""
+    diverged) and the metrics as CSV. The files are made at each redraw (a fraction of a
+    millisecond and a few ms, only while the runs expander is open), not when clicked: see above."""
     left, right = st.columns(2)
     left.download_button(
-        t("history.download_weights"), data=functools.partial(to_bytes, weights) if weights else b"",
+        t("history.download_weights"), data=to_bytes(weights) if weights else b"",
         file_name=f"{file_stem}.pt", mime="application/octet-stream", key=f"{key}.weights", icon="⬇️",
         on_click="ignore", disabled=weights is None, help=None if weights else no_weights,
         width="stretch")
