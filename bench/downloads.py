@@ -9,14 +9,15 @@ Figures:
            students train on the CNN page (their live charts redraw all the while). --busy N adds N
            busy-looping processes, a stand-in for a loaded class server (CI's and this VM's 2 cores
            otherwise leave the browser time to fetch before Streamlit's sweeps; see ui/weights_view.py).
-  made     what handing the files over with their buttons costs each redraw of the open expander:
-           the weights file of the largest network the sidebar allows, and the metrics CSV of the
-           longest run it allows (37,500 steps), median of 20.
+  made     what handing the files over with their buttons costs each redraw of the open expander,
+           median of 20: the weights file and metrics CSV at the CNN page's defaults (1,200 steps on
+           MNIST), then of the largest network and the longest run (37,500 steps) the sidebar allows.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import subprocess
 import sys
@@ -27,9 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.history import LONGEST, made_up_run  # noqa: E402
+from bench.history import LONGEST, PAGES, made_up_run  # noqa: E402
 from core.metrics import metrics_csv  # noqa: E402
-from core.models import CNNSpec  # noqa: E402
 from core.weights import to_bytes  # noqa: E402
 from tests.browser import harness  # noqa: E402
 from tests.browser.steps import open_app, wait_until_idle  # noqa: E402
@@ -48,11 +48,15 @@ def median_ms(fn, repeat: int = 20) -> float:
 
 
 def made() -> None:
-    run = made_up_run("cnn", CNNSpec(conv1_channels=64, conv2_channels=64, kernel_size=7), LONGEST)
-    weights = run.trained_weights()
-    print(f"made: weights file of the largest CNN ({weights.nbytes / 2**20:.2f} MB) "
-          f"{median_ms(lambda: to_bytes(weights)):.1f} ms; metrics CSV of {LONGEST:,} steps "
-          f"{median_ms(lambda: metrics_csv(run.records)):.1f} ms")
+    """What handing the files over costs each redraw, at the CNN page's defaults and at its largest."""
+    default, largest, default_steps, _ = PAGES["cnn"]
+    for what, spec, steps in (("page defaults", default, default_steps), ("largest", largest, LONGEST)):
+        run = made_up_run("cnn", spec, steps)
+        weights = run.trained_weights()
+        weights_ms = median_ms(functools.partial(to_bytes, weights))
+        csv_ms = median_ms(functools.partial(metrics_csv, run.records))
+        print(f"made ({what}): weights file ({weights.nbytes / 2**20:.2f} MB) {weights_ms:.1f} ms; "
+              f"metrics CSV of {steps:,} steps {csv_ms:.1f} ms")
 
 
 def clicks(page, n: int, label: str) -> None:
