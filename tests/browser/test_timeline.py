@@ -4,6 +4,7 @@ slider, play the embedding's animation, click a cell of the confusion matrix."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.steps import assert_no_exception, open_app, wait_until_idle
 
@@ -39,7 +40,8 @@ def test_rewind_play_and_point(browser_page, app_url):
     assert 10 <= step < 40
     frame = step // 10 * 10  # evaluations and frames every 10 steps: the last at or before the step
     page.wait_for_function(f"() => document.body.innerText.includes('t-SNE (step {frame})')", timeout=30_000)
-    assert page.get_by_text(f"Confusion matrix (step {frame})").count() == 1  # every chart rewinds together
+    # every chart rewinds together (each Plotly chart draws on its own: wait for this one too)
+    expect(page.get_by_text(f"Confusion matrix (step {frame})")).to_have_count(1, timeout=10_000)
     page.keyboard.press("End")  # the last step again
     page.wait_for_function("() => document.body.innerText.includes('t-SNE (step 40)')", timeout=30_000)
     wait_until_idle(page)
