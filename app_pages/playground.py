@@ -10,7 +10,7 @@ from ui.controls import sidebar
 from ui.i18n import t
 from ui.page_specs import PLAYGROUND_CONTROLS
 from ui.playground_view import (
-    PAGE,
+    PAGE_KEY,
     follow_training,
     offer_quick_run,
     read_digit,
@@ -24,7 +24,7 @@ from ui.playground_view import (
 st.title(t("playground.title"))
 st.caption(t("playground.intro"))
 data = app_sidebar.dataset()
-settings = sidebar(PAGE, PLAYGROUND_CONTROLS, heading_key="playground.drawing")
+settings = sidebar(PAGE_KEY, PLAYGROUND_CONTROLS, heading_key="playground.drawing")
 
 left, right = st.columns([2, 3], gap="large")
 with left:

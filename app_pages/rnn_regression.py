@@ -22,7 +22,7 @@ st.caption(t("rnn_regression.intro"))
 settings = sidebar(PAGE.key, PAGE.all_controls)
 script_download(PAGE, settings)
 spec, config = PAGE.split(settings)
-pause = settings["pause"]
+step_delay = settings["step_delay"]
 with st.expander(t("rnn_regression.notes_title")):
     st.markdown(t("rnn_regression.notes"))
 with st.expander(t("rnn_regression.before_training"), expanded=runs.get(PAGE.key) is None):
@@ -30,7 +30,7 @@ with st.expander(t("rnn_regression.before_training"), expanded=runs.get(PAGE.key
 
 train_tab, compare_tab = st.tabs([t("rnn_regression.tab_train"), t("rnn_regression.tab_compare")])
 with train_tab:
-    start = partial(regression_run, spec, config, settings, pause)
+    start = partial(regression_run, spec, config, settings, step_delay)
     run = runs.panel(PAGE.key, start, settings)
     if run is not None:
         runs.follow(run, draw_training)
@@ -39,7 +39,7 @@ with train_tab:
     history_view.show(PAGE, run, start)
 with compare_tab:
     st.markdown(t("rnn_regression.compare_intro"))
-    comparison = runs.panel(COMPARE, lambda: mode_comparison_run(spec, config, settings, pause), settings,
+    comparison = runs.panel(COMPARE, lambda: mode_comparison_run(spec, config, settings, step_delay), settings,
                             hint_key="rnn_regression.press_compare")
     if comparison is not None:
         runs.follow(comparison, draw_comparison)

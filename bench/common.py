@@ -40,7 +40,7 @@ def timed(fn):
     seconds = time.perf_counter() - start
     if run.error is not None:
         raise run.error
-    return run.history[0], seconds
+    return run.records[0], seconds
 
 
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
@@ -86,7 +86,7 @@ def served_page_run(url_path: str, page_key: str, data_name: str, root: str | No
     """Press Train on a page at its default settings against a real `streamlit run app.py` (no step
     cap), from a protocol-level tab (bench/streamlit_client.py: the frontend's messages, its fragment
     reruns included, nothing drawn: a hosted app's server work), and time it until the run has ended
-    and the page is drawn again. `query` adds settings to the page's address (e.g. "pause=0.0")."""
+    and the page is drawn again. `query` adds settings to the page's address (e.g. "step_delay=0.0")."""
     from bench.streamlit_client import EventLoopThread, Tab
 
     environment = {"LIVELAB_DOWNLOAD": "0" if data_name == "digits" else "1", **({"LIVELAB_DATA_DIR": root}

@@ -9,7 +9,7 @@ Figures:
   speed     100 tutorial steps: our generator vs the tutorial script's loop, plotting left out of both
   page      the live page served to a protocol-level tab (click Train, its fragment redrawing every
             chart a few times a second, the free-running test), end to end, with the page's default
-            pause per step and with none, and the bare loop's time beside it
+            delay per step and with none, and the bare loop's time beside it
 Timings are wall-clock on this machine; run it on a quiet machine.
 """
 
@@ -103,11 +103,11 @@ def speed_figure() -> None:
 
 def page_figure() -> None:
     """The live page, served to a protocol-level tab (its fragment reruns, nothing drawn), end to end,
-    with the page's pause per step and without; and the bare loop's time for the same steps."""
-    for pause in (0.02, 0.0):
-        seconds = served_page_run("rnn-regression", "rnn_regression", "digits", None, query=f"pause={pause}")
-        line = f"page      {STEPS} tutorial steps, live page with a pause of {pause} s/step: {seconds:.2f} s end to end"
-        if pause == 0:
+    with the page's delay per step and without; and the bare loop's time for the same steps."""
+    for delay in (0.02, 0.0):
+        seconds = served_page_run("rnn-regression", "rnn_regression", "digits", None, query=f"step_delay={delay}")
+        line = f"page      {STEPS} tutorial steps, live page with a delay of {delay} s/step: {seconds:.2f} s end to end"
+        if delay == 0:
             bare = np.median([timed(lambda: ours(1))[1] for _ in range(3)])
             line += f" (the bare loop: {bare:.2f} s)"
         print(line, flush=True)

@@ -62,7 +62,7 @@ class Run:
 
     @property
     def records(self) -> list:
-        return self.job.history
+        return self.job.records
 
     @property
     def samples_per_step(self) -> int:
@@ -96,7 +96,7 @@ class Run:
     def train(self) -> Iterator[Any]:
         """Train in the calling thread, yielding each new record (for notebooks and scripts)."""
         while self.job.step():
-            yield self.job.history[-1]
+            yield self.job.records[-1]
         if self.job.error is not None:
             raise self.job.error
 
@@ -129,21 +129,21 @@ def cell_comparison_run(spec: RNNClassifierSpec, config: ClassifierConfig, data:
 
 
 def regression_run(spec: RegressorSpec, config: RegressionConfig, settings: Mapping[str, Any] | None = None,
-                   pause: float = 0.0, *, weights: Mapping[str, torch.Tensor] | None = None,
+                   step_delay: float = 0.0, *, weights: Mapping[str, torch.Tensor] | None = None,
                    weights_from: str = "") -> Run:
     """The regressor of `spec`, its weights drawn from config.seed (or given, as for classifier_run);
-    `pause` seconds before each step so the eye can follow."""
+    `step_delay` seconds before each step so the eye can follow."""
     model = _start_from(spec.build(config.seed), weights)
-    job = BackgroundRun(paced(train_regressor(model, config), pause), config.total_steps)
+    job = BackgroundRun(paced(train_regressor(model, config), step_delay), config.total_steps)
     return Run(REGRESSION, spec, config, {"model": model}, job, _settings(spec, config, settings),
                weights_from=weights_from)
 
 
 def mode_comparison_run(spec: RegressorSpec, config: RegressionConfig, settings: Mapping[str, Any] | None = None,
-                        pause: float = 0.0) -> Run:
+                        step_delay: float = 0.0) -> Run:
     """Two identical regressors, one carrying its hidden state and one resetting it, in turn."""
     records, models = compare_modes(spec, config)
-    job = BackgroundRun(paced(records, pause / 2), 2 * config.total_steps)
+    job = BackgroundRun(paced(records, step_delay / 2), 2 * config.total_steps)
     return Run(MODE_COMPARISON, spec, config, dict(models), job, _settings(spec, config, settings))
 
 

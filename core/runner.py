@@ -32,13 +32,13 @@ class Progress:
 
 
 class BackgroundRun:
-    """Owns one training generator and the full history of records it has yielded. The server's
+    """Owns one training generator and every record it has yielded. The server's
     scheduler advances it in turns with every other run (core/scheduler.py)."""
 
-    def __init__(self, records: Iterator[Any], total: int, scheduler: Scheduler | None = None):
-        self._records = records
+    def __init__(self, generator: Iterator[Any], total: int, scheduler: Scheduler | None = None):
+        self._generator = generator
         self.total = total
-        self.history: list[Any] = []  # appended by whoever advances the run; read (by length) by the page
+        self.records: list[Any] = []  # appended by whoever advances the run; read (by length) by the page
         self._times: list[float] = []
         self.status = IDLE
         self.error: BaseException | None = None
@@ -62,7 +62,7 @@ class BackgroundRun:
         """Advance the generator by one record, in the calling thread; False once it has ended
         (finished, or failed: the error is kept for the page, which explains it)."""
         try:
-            record = next(self._records)
+            record = next(self._generator)
         except StopIteration:
             self.status = FINISHED
             return False
@@ -70,7 +70,7 @@ class BackgroundRun:
             self.error, self.status = error, FAILED
             return False
         self._times.append(time.perf_counter())
-        self.history.append(record)
+        self.records.append(record)
         self._recorded.set()
         return True
 
@@ -90,15 +90,15 @@ class BackgroundRun:
     def release(self) -> None:
         """Stop for good and drop the generator and the records (their session is gone)."""
         self.stop()
-        self._records = iter(())
-        self.history, self._times = [], []
+        self._generator = iter(())
+        self.records, self._times = [], []
 
     def wait_for_record(self, timeout: float) -> bool:
         """Block until the run has at least one record (or `timeout` passes, or it has ended); True if it has."""
         deadline = time.monotonic() + timeout
-        while not self.history and self.running and time.monotonic() < deadline:
+        while not self.records and self.running and time.monotonic() < deadline:
             self._recorded.wait(min(0.05, max(0.0, deadline - time.monotonic())))
-        return bool(self.history)
+        return bool(self.records)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the run has ended or stopped (or `timeout` passes); True if it has."""
@@ -109,7 +109,7 @@ class BackgroundRun:
         return self.scheduler.place(self)
 
     def progress(self, window_s: float = 5.0) -> Progress:
-        done = len(self.history)
+        done = len(self.records)
         times = self._times[-200:]
         recent = [t for t in times if t >= times[-1] - window_s] if times else []
         rate = (len(recent) - 1) / (recent[-1] - recent[0]) if len(recent) > 1 and recent[-1] > recent[0] else 0.0

@@ -8,7 +8,7 @@ run code, and then checked against the network the file's spec builds (keys and 
 so a bad file is refused with a short reason the page translates and nothing else changes:
 
     try:
-        weights = load(upload_bytes, kinds=("cnn",))
+        weights = load(upload_bytes, networks=("cnn",))
     except WeightsError as error:
         print(error.reason)                         # "unsafe", "unreadable", "mismatch", ...
     model = weights.build()                         # the trained network, in eval mode
@@ -33,17 +33,18 @@ from core.base import MAX_UPLOAD_BYTES
 from core.models import CNNSpec, ModelSpec, RegressorSpec, RNNClassifierSpec
 
 FORMAT = "livelab-weights"  # what a file says it is
-VERSION = 1  # the format's version; a newer file is refused, not misread
+VERSION = 2  # the format's version; a newer file is refused, not misread
+NETWORK_FIELD = {1: "kind", 2: "network"}  # where each version names its network (spec name)
 SPECS = {spec.name: spec for spec in (CNNSpec, RNNClassifierSpec, RegressorSpec)}
-CLASSIFIER_KINDS = (CNNSpec.name, RNNClassifierSpec.name)  # the networks the playground can ask
+CLASSIFIER_NETWORKS = (CNNSpec.name, RNNClassifierSpec.name)  # the networks the playground can ask
 # why a file is refused (the page translates each: locales/*/history.toml, [errors])
 REASONS = ("empty", "too_large", "unpacks_too_large", "unsafe", "unreadable", "not_weights", "newer_version",
-           "wrong_kind", "bad_spec", "mismatch_keys", "mismatch", "not_finite", "wrong_classes")
+           "wrong_network", "bad_spec", "mismatch_keys", "mismatch", "not_finite", "wrong_classes")
 
 
 class WeightsError(ValueError):
     """An upload that cannot be used. `reason` is a short key the page translates; `detail` fills
-    its placeholders (a layer's name and shapes, the kind found, the sizes)."""
+    its placeholders (a layer's name and shapes, the network found, the sizes)."""
 
     def __init__(self, reason: str, **detail: Any):
         super().__init__(f"{reason}: {detail}" if detail else reason)
@@ -80,7 +81,7 @@ def cpu_copy(model: nn.Module) -> dict[str, torch.Tensor]:
 def to_bytes(weights: Weights) -> bytes:
     """The file a student downloads."""
     payload = {
-        "format": FORMAT, "version": VERSION, "kind": weights.spec.name,
+        "format": FORMAT, "version": VERSION, NETWORK_FIELD[VERSION]: weights.spec.name,
         "spec": dataclasses.asdict(weights.spec), "config": dict(weights.config),
         "dataset": weights.dataset, "classes": list(weights.classes), "steps": weights.steps,
         "state_dict": dict(weights.state_dict),
@@ -90,8 +91,8 @@ def to_bytes(weights: Weights) -> bytes:
     return buffer.getvalue()
 
 
-def load(data: bytes, kinds: Collection[str], num_classes: int | None = None) -> Weights:
-    """A file's weights, checked: read without running anything in it, of one of `kinds` (spec
+def load(data: bytes, networks: Collection[str], num_classes: int | None = None) -> Weights:
+    """A file's weights, checked: read without running anything in it, of one of `networks` (spec
     names), rebuilding its spec's network exactly, and with `num_classes` outputs when given.
     Raises WeightsError otherwise."""
     if not data:
@@ -103,12 +104,12 @@ def load(data: bytes, kinds: Collection[str], num_classes: int | None = None) ->
         raise WeightsError("not_weights")
     if payload["version"] > VERSION:
         raise WeightsError("newer_version", version=payload["version"])
-    kind = payload.get("kind")
-    if kind not in SPECS:
+    network = payload.get(NETWORK_FIELD.get(payload["version"], ""))
+    if network not in SPECS:
         raise WeightsError("not_weights")
-    if kind not in kinds:
-        raise WeightsError("wrong_kind", found=kind)
-    spec = _spec(kind, payload.get("spec"))
+    if network not in networks:
+        raise WeightsError("wrong_network", found=network)
+    spec = _spec(network, payload.get("spec"))
     classes = _classes(spec, payload.get("classes"))
     state = payload.get("state_dict")
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
@@ -162,12 +163,12 @@ def _names_code(data: bytes) -> bool:
     return False
 
 
-def _spec(kind: str, fields: Any) -> ModelSpec:
+def _spec(network: str, fields: Any) -> ModelSpec:
     """The spec the file describes; its own bounds apply, as for a spec from the sidebar."""
     if not isinstance(fields, dict):
         raise WeightsError("bad_spec")
     try:
-        return SPECS[kind](**fields)
+        return SPECS[network](**fields)
     except (TypeError, ValueError) as error:
         raise WeightsError("bad_spec") from error
 
@@ -175,7 +176,7 @@ def _spec(kind: str, fields: Any) -> ModelSpec:
 def _classes(spec: ModelSpec, classes: Any) -> tuple[str, ...]:
     if not isinstance(classes, list) or not all(isinstance(name, str) for name in classes):
         raise WeightsError("bad_spec")
-    if spec.name in CLASSIFIER_KINDS and len(classes) != spec.num_classes:
+    if spec.name in CLASSIFIER_NETWORKS and len(classes) != spec.num_classes:
         raise WeightsError("bad_spec")
     return tuple(classes)
 

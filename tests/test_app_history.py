@@ -121,7 +121,7 @@ def test_a_kept_run_reopens_as_a_link_and_goes_back_into_the_sidebar(app_env):
 def test_the_downloads_give_a_weights_file_that_loads_and_the_metrics(app_env, downloads):
     at = two_cnn_runs()
     current = at.session_state["cnn.run"]
-    weights = load(downloads["livelab-cnn-run2.pt"], kinds=("cnn",))
+    weights = load(downloads["livelab-cnn-run2.pt"], networks=("cnn",))
     images = current.data.test_x[:32].float() / 255
     with torch.inference_mode():
         assert torch.equal(weights.build()(images)[0], current.model.eval()(images)[0])
@@ -130,7 +130,7 @@ def test_the_downloads_give_a_weights_file_that_loads_and_the_metrics(app_env, d
     assert float(table[0]["loss"]) == pytest.approx(current.records[0].loss, rel=1e-5)
 
     at.selectbox(key="cnn.history.one.1-2").set_value(1).run()  # a kept run: its weights were kept
-    kept = load(downloads["livelab-cnn-run1.pt"], kinds=("cnn",))
+    kept = load(downloads["livelab-cnn-run1.pt"], networks=("cnn",))
     assert kept.config["lr"] == 0.001 and kept.steps == 12
 
 

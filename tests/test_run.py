@@ -85,5 +85,5 @@ def test_a_rehearsal_trains_each_classifier_page_on_the_given_scheduler_and_leav
     original = scheduler.submit
     scheduler.submit = lambda job: (submitted.append(job), original(job))[1]
     rehearse(scheduler)
-    assert len(submitted) == 2 and all(job.status == "finished" and len(job.history) == 2 for job in submitted)
+    assert len(submitted) == 2 and all(job.status == "finished" and len(job.records) == 2 for job in submitted)
     assert scheduler.load() == 0

@@ -14,23 +14,23 @@ def test_runs_to_the_end_on_a_worker_thread():
     run = BackgroundRun(slow_counter(20), total=20)
     run.start()
     assert run.wait(10)
-    assert run.status == FINISHED and run.history == list(range(1, 21))
+    assert run.status == FINISHED and run.records == list(range(1, 21))
     assert run.progress().fraction == 1.0
 
 
 def test_stop_then_continue_loses_and_repeats_nothing():
     run = BackgroundRun(slow_counter(200), total=200)
     run.start()
-    while len(run.history) < 5:
+    while len(run.records) < 5:
         time.sleep(0.001)
     run.stop()
-    stopped_at = len(run.history)
+    stopped_at = len(run.records)
     assert run.status == STOPPED and not run.running and stopped_at < 200
     time.sleep(0.05)
-    assert len(run.history) == stopped_at  # nothing trains while stopped
+    assert len(run.records) == stopped_at  # nothing trains while stopped
     run.start()
     run.wait(10)
-    assert run.status == FINISHED and run.history == list(range(1, 201))
+    assert run.status == FINISHED and run.records == list(range(1, 201))
 
 
 def test_errors_are_kept_for_the_page():
@@ -40,7 +40,7 @@ def test_errors_are_kept_for_the_page():
     run = BackgroundRun(broken(), total=5)
     run.start()
     run.wait(5)
-    assert run.status == FAILED and isinstance(run.error, ArithmeticError) and run.history == [1]
+    assert run.status == FAILED and isinstance(run.error, ArithmeticError) and run.records == [1]
     run.start()  # a failed run does not restart
     assert not run.running
 
@@ -48,7 +48,7 @@ def test_errors_are_kept_for_the_page():
 def test_progress_reports_rate_and_time_left():
     run = BackgroundRun(slow_counter(10_000), total=10_000)
     run.start()
-    wait_until(lambda: len(run.history) >= 20)  # a rate needs steps, however slowly the worker starts
+    wait_until(lambda: len(run.records) >= 20)  # a rate needs steps, however slowly the worker starts
     progress = run.progress()
     run.stop()
     assert progress.per_second > 0 and progress.seconds_left > 0 and 0 < progress.fraction < 1

@@ -8,7 +8,7 @@ import pytest
 from core import scheduler as scheduler_module
 from core.scheduler import Scheduler
 from tests.conftest import finish, open_page, wait_until
-from ui.runs import DRAW_SHARE, REDRAW_SECONDS, pause_after_drawing
+from ui.runs import DRAW_SHARE, REDRAW_SECONDS, wait_after_drawing
 
 
 @pytest.fixture
@@ -25,14 +25,14 @@ def training_cnn_page():
 
 
 def test_quick_draws_keep_the_usual_redraw_period():
-    assert pause_after_drawing(0.01) == REDRAW_SECONDS
+    assert wait_after_drawing(0.01) == REDRAW_SECONDS
 
 
 @pytest.mark.parametrize("draw_seconds", [0.1, 0.5, 2.0])
 def test_slow_draws_stretch_the_period_so_drawing_keeps_to_its_share(draw_seconds):
-    pause = pause_after_drawing(draw_seconds)
-    assert pause > REDRAW_SECONDS
-    assert draw_seconds / (draw_seconds + pause) == pytest.approx(DRAW_SHARE)
+    wait = wait_after_drawing(draw_seconds)
+    assert wait > REDRAW_SECONDS
+    assert draw_seconds / (draw_seconds + wait) == pytest.approx(DRAW_SHARE)
 
 
 def test_the_page_is_handed_back_while_its_run_trains(slow_runs):
@@ -108,8 +108,8 @@ def test_while_a_run_trains_a_student_can_stop_following_and_rewind(slow_runs):
 
 
 def test_redraws_come_less_often_when_runs_take_turns():
-    assert pause_after_drawing(0.01, sharing=4.0) == pytest.approx(4 * REDRAW_SECONDS)
-    assert pause_after_drawing(1.0, sharing=2.0) == pytest.approx(1.0 * (1 / DRAW_SHARE - 1))  # drawing still rules
+    assert wait_after_drawing(0.01, sharing=4.0) == pytest.approx(4 * REDRAW_SECONDS)
+    assert wait_after_drawing(1.0, sharing=2.0) == pytest.approx(1.0 * (1 / DRAW_SHARE - 1))  # drawing still rules
 
 
 def test_each_page_run_declares_its_live_fragment_under_a_new_id(slow_runs, monkeypatch):

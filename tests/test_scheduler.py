@@ -32,7 +32,7 @@ def test_no_more_runs_train_at_once_than_there_are_slots():
     for job in jobs:
         assert job.wait(30)
     assert concurrent[1] == 2
-    assert all(job.status == FINISHED and job.history == list(range(1, 31)) for job in jobs)
+    assert all(job.status == FINISHED and job.records == list(range(1, 31)) for job in jobs)
 
 
 def test_runs_that_share_the_slots_progress_at_the_same_pace():
@@ -41,7 +41,7 @@ def test_runs_that_share_the_slots_progress_at_the_same_pace():
     for job in jobs:
         job.start()
     time.sleep(1.0)
-    done = [len(job.history) for job in jobs]
+    done = [len(job.records) for job in jobs]
     for job in jobs:
         job.stop()
     assert min(done) > 0 and min(done) >= 0.7 * max(done), done
@@ -51,7 +51,7 @@ def test_a_long_run_does_not_starve_a_short_one_that_comes_later():
     scheduler = Scheduler(slots=1, threads=1, quantum_s=0.02)
     long = BackgroundRun(steps(100_000), 100_000, scheduler)
     long.start()
-    wait_until(lambda: len(long.history) > 10)
+    wait_until(lambda: len(long.records) > 10)
     short = BackgroundRun(steps(20), 20, scheduler)
     short.start()
     assert short.wait(10) and short.status == FINISHED
@@ -68,7 +68,7 @@ def test_a_run_that_ends_frees_its_slot(end):
         raise ArithmeticError("boom")
     first = BackgroundRun(failing() if end == "fail" else steps(3 if end == "finish" else 100_000), 100, scheduler)
     first.start()
-    wait_until(lambda: first.history)
+    wait_until(lambda: first.records)
     waiting = BackgroundRun(steps(5), 5, scheduler)
     waiting.start()
     if end == "stop":
@@ -102,14 +102,14 @@ def test_stopped_runs_continue_where_they_stopped():
     scheduler = Scheduler(slots=1, threads=1, quantum_s=0.01)
     job = BackgroundRun(steps(200), 200, scheduler)
     job.start()
-    wait_until(lambda: len(job.history) >= 5)
+    wait_until(lambda: len(job.records) >= 5)
     job.stop()
-    stopped_at = len(job.history)
+    stopped_at = len(job.records)
     time.sleep(0.05)
-    assert job.status == STOPPED and len(job.history) == stopped_at < 200
+    assert job.status == STOPPED and len(job.records) == stopped_at < 200
     job.start()
     assert job.status == RUNNING and job.wait(20)
-    assert job.status == FINISHED and job.history == list(range(1, 201))
+    assert job.status == FINISHED and job.records == list(range(1, 201))
 
 
 def counting(seen: list, n: int = 100_000):
@@ -135,7 +135,7 @@ def test_runs_share_the_thread_budget_and_a_free_worker_keeps_one_for_evaluation
     assert seen[-1] == 3  # the other worker is free: one thread kept for evaluations
     other = BackgroundRun(steps(100_000), 100_000, scheduler)
     other.start()
-    wait_until(lambda: len(other.history) > 5)
+    wait_until(lambda: len(other.records) > 5)
     count = len(seen)
     wait_until(lambda: len(seen) > count + 20)
     assert seen[-1] == 2  # both workers train: the budget halved

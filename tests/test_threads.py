@@ -69,4 +69,4 @@ def test_background_runs_train_with_the_training_count_after_a_page_asked_for_on
     run = BackgroundRun(records(), total=1, scheduler=Scheduler(slots=1, threads=3))
     run.start()
     assert run.wait(10)
-    assert run.history == [3]
+    assert run.records == [3]

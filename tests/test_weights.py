@@ -43,7 +43,7 @@ def cnn_run(tiny_digits):
                          ids=["cnn", "lstm"])
 def test_uploading_what_was_downloaded_gives_the_same_predictions(spec, tiny_digits):
     run = trained(spec, tiny_digits)
-    weights = load(to_bytes(run.trained_weights()), kinds=(spec.name,), num_classes=10)
+    weights = load(to_bytes(run.trained_weights()), networks=(spec.name,), num_classes=10)
     images = tiny_digits.test_x[:64]
     assert torch.equal(logits(weights.build(), images), logits(run.model, images))
     assert not torch.equal(logits(spec.build(QUICK.seed), images), logits(run.model, images))  # training moved them
@@ -55,7 +55,7 @@ def test_uploading_what_was_downloaded_gives_the_same_predictions(spec, tiny_dig
 def test_a_regressor_round_trips_too():
     run = regression_run(RegressorSpec(cell="gru", hidden_size=8), RegressionConfig(steps=10))
     list(run.train())
-    weights = load(to_bytes(run.trained_weights()), kinds=("rnn-regression",))
+    weights = load(to_bytes(run.trained_weights()), networks=("rnn-regression",))
     x = torch.linspace(0, 1, 20).view(1, 20, 1)
     with torch.inference_mode():
         assert torch.equal(weights.build()(x)[0], run.model.eval()(x)[0])
@@ -63,7 +63,7 @@ def test_a_regressor_round_trips_too():
 
 
 def test_a_run_built_from_uploaded_weights_starts_where_the_file_left_off(cnn_run, tiny_digits):
-    weights = load(to_bytes(cnn_run.trained_weights()), kinds=("cnn",))
+    weights = load(to_bytes(cnn_run.trained_weights()), networks=("cnn",))
     other_seed = QUICK.replace(seed=7)  # the seed still orders the batches, but no longer draws the weights
     run = classifier_run(weights.spec, other_seed, tiny_digits, weights=weights.state_dict, weights_from="a.pt")
     images = tiny_digits.test_x[:32]
@@ -86,7 +86,7 @@ def test_a_downloaded_snapshot_stays_as_it_was_while_the_run_trains_on(tiny_digi
 
 def test_a_file_holds_the_format_and_what_rebuilds_the_network(cnn_run):
     payload = torch.load(io.BytesIO(to_bytes(cnn_run.trained_weights())), weights_only=True)
-    assert payload["format"] == "livelab-weights" and payload["version"] == 1 and payload["kind"] == "cnn"
+    assert payload["format"] == "livelab-weights" and payload["version"] == 2 and payload["network"] == "cnn"
     assert payload["spec"] == dataclasses.asdict(cnn_run.spec)
     assert payload["dataset"] == "digits" and len(payload["classes"]) == 10 and payload["steps"] == 5
     assert set(payload["state_dict"]) == set(cnn_run.model.state_dict())
@@ -105,9 +105,9 @@ class CodePayload:
         return os.makedirs, (self.path,)
 
 
-def reason(data: bytes, kinds=("cnn",), num_classes=None) -> WeightsError:
+def reason(data: bytes, networks=("cnn",), num_classes=None) -> WeightsError:
     with pytest.raises(WeightsError) as caught:
-        load(data, kinds, num_classes)
+        load(data, networks, num_classes)
     return caught.value
 
 
@@ -173,16 +173,16 @@ def test_a_file_over_the_upload_limit_is_refused_before_it_is_read(tiny_digits):
     big = classifier_run(RNNClassifierSpec(hidden_size=256, num_layers=3), QUICK, tiny_digits)  # a real 5 MB file
     data = to_bytes(big.trained_weights())
     assert len(data) > MAX_UPLOAD_BYTES
-    error = reason(data, kinds=("rnn-classifier",))
+    error = reason(data, networks=("rnn-classifier",))
     assert error.reason == "too_large" and error.detail == {"size": len(data), "limit": MAX_UPLOAD_BYTES}
     assert reason(b"\0" * (MAX_UPLOAD_BYTES + 1)).reason == "too_large"
 
 
 def test_weights_of_another_network_are_refused(cnn_run):
-    error = reason(to_bytes(cnn_run.trained_weights()), kinds=("rnn-classifier",))  # CNN weights, RNN page
-    assert error.reason == "wrong_kind" and error.detail == {"found": "cnn"}
+    error = reason(to_bytes(cnn_run.trained_weights()), networks=("rnn-classifier",))  # CNN weights, RNN page
+    assert error.reason == "wrong_network" and error.detail == {"found": "cnn"}
     lstm = dataclasses.replace(cnn_run.trained_weights(), spec=RNNClassifierSpec())  # says LSTM, holds a CNN
-    error = reason(to_bytes(lstm), kinds=("rnn-classifier",))
+    error = reason(to_bytes(lstm), networks=("rnn-classifier",))
     assert error.reason == "mismatch_keys" and error.detail["layer"] in cnn_run.model.state_dict()
 
 
@@ -194,6 +194,17 @@ def test_weights_of_another_size_are_refused(tiny_digits):
     assert error.detail == {"layer": "conv1.0.weight", "found": "8 × 1 × 5 × 5", "expected": "16 × 1 × 5 × 5"}
 
 
+def test_a_file_of_the_first_version_is_still_read(cnn_run):
+    """Version 1 named the network under "kind": a file a student took home then still loads."""
+    old = rewritten(cnn_run.trained_weights(), version=1, kind="cnn")
+    payload = torch.load(io.BytesIO(old), weights_only=True)
+    del payload["network"]
+    buffer = io.BytesIO()
+    torch.save(payload, buffer)
+    assert load(buffer.getvalue(), ("cnn",)).spec == cnn_run.spec
+    assert reason(buffer.getvalue(), networks=("rnn-classifier",)).reason == "wrong_network"
+
+
 def test_a_bare_state_dict_is_not_a_weights_file(cnn_run):
     buffer = io.BytesIO()
     torch.save(cnn_run.model.state_dict(), buffer)
@@ -201,13 +212,13 @@ def test_a_bare_state_dict_is_not_a_weights_file(cnn_run):
 
 
 @pytest.mark.parametrize(("changes", "expected"), [
-    ({"version": 2}, "newer_version"),
+    ({"version": 3}, "newer_version"),
     ({"spec": {"conv1_channels": 16, "conv2_channels": 32, "kernel_size": 4, "num_classes": 10}}, "bad_spec"),
     ({"spec": {"filters": 16}}, "bad_spec"),
     ({"classes": ["0", "1"]}, "bad_spec"),
-    ({"kind": "transformer"}, "not_weights"),
+    ({"network": "transformer"}, "not_weights"),
     ({"state_dict": "weights"}, "not_weights"),
-], ids=["newer", "out-of-bounds", "unknown-field", "classes", "kind", "state_dict"])
+], ids=["newer", "out-of-bounds", "unknown-field", "classes", "network", "state_dict"])
 def test_a_file_that_describes_its_network_wrongly_is_refused(changes, expected, cnn_run):
     assert reason(rewritten(cnn_run.trained_weights(), **changes)).reason == expected
 

@@ -17,7 +17,7 @@ from ui.i18n import labeller, language_selector, t
 if TYPE_CHECKING:
     from core.data import ImageData
 
-DATASET_KEY, DEVICE_KEY = "dataset", "device"
+DATASET_KEY, DEVICE_KEY = "dataset", "device"  # in session state; a share link carries the dataset too
 MAX_STEPS_ENV = "LIVELAB_MAX_STEPS"  # caps every training run (tests, slow demo machines)
 DOWNLOAD_ENV = "LIVELAB_DOWNLOAD"  # "0": never try the network (offline classrooms, tests)
 

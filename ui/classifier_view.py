@@ -201,7 +201,7 @@ def whole_test_set(run: Run, page: str) -> None:
     easier or harder than the whole: this is the figure to quote. Not while training (the weights
     move) nor after a failed run (a diverged network's score means nothing)."""
     data, job = run.data, run.job
-    total, step = len(data.test_y), len(job.history)
+    total, step = len(data.test_y), len(job.records)
     if job.status not in (STOPPED, FINISHED) or not step or run.config.test_size >= total:
         return
     tested = run.whole_test if run.whole_test is not None and run.whole_test.step == step else None

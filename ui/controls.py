@@ -15,7 +15,8 @@ from urllib.parse import parse_qsl, urlencode
 
 import streamlit as st
 
-from ui.i18n import has, labeller, t
+from ui.app_sidebar import DATASET_KEY
+from ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, has, labeller, t
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,6 @@ def _same_float(option: float, text: str) -> bool:
         return False
 
 
-LANGUAGE_PARAM, DATASET_PARAM = "lang", "dataset"  # app-wide settings that a link also carries
-
-
 def _state_key(page: str, name: str) -> str:
     return f"{page}.setting.{name}"
 
@@ -80,10 +78,10 @@ def share_link(values: Mapping[str, Any], dataset: str | None = None) -> str:
     """A link to this page that restores `values`, the language and the dataset (the sidebar's,
     unless `dataset` names another: a past run's)."""
     params = {**{name: str(value) for name, value in values.items()},
-              LANGUAGE_PARAM: st.session_state.get(LANGUAGE_PARAM, "en")}
-    dataset = dataset or st.session_state.get(DATASET_PARAM)
+              LANGUAGE_KEY: st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)}
+    dataset = dataset or st.session_state.get(DATASET_KEY)
     if dataset is not None:
-        params[DATASET_PARAM] = dataset
+        params[DATASET_KEY] = dataset
     base = st.context.url or ""
     return f"{base}?{urlencode(params)}"
 
@@ -126,7 +124,7 @@ def _apply_query_params(page: str, controls: Sequence[Control]) -> None:
     by_name = {c.name: c for c in controls}
     ignored = []
     for name, text in st.query_params.items():
-        if name in (LANGUAGE_PARAM, DATASET_PARAM):
+        if name in (LANGUAGE_KEY, DATASET_KEY):  # app-wide settings, read by the app's sidebar
             continue
         control = by_name.get(name)
         try:

@@ -17,7 +17,7 @@ import streamlit as st
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 LANGUAGES = {"en": "English", "zh": "中文"}
 DEFAULT_LANGUAGE = "en"
-STATE_KEY = "lang"
+LANGUAGE_KEY = "lang"  # in session state and in a share link's query
 
 
 @cache
@@ -40,7 +40,7 @@ def _flatten(node: dict, prefix: str, out: dict[str, str]) -> None:
 
 
 def language() -> str:
-    lang = st.session_state.get(STATE_KEY, DEFAULT_LANGUAGE)
+    lang = st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
@@ -69,10 +69,10 @@ def has(key: str) -> bool:
 
 def language_selector() -> None:
     """The sidebar's language switch; `?lang=zh` in the URL sets it for a new session."""
-    if STATE_KEY not in st.session_state:
-        wanted = st.query_params.get(STATE_KEY)
-        st.session_state[STATE_KEY] = wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
+    if LANGUAGE_KEY not in st.session_state:
+        wanted = st.query_params.get(LANGUAGE_KEY)
+        st.session_state[LANGUAGE_KEY] = wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
     st.sidebar.radio(
-        "Language / 语言", list(LANGUAGES), key=STATE_KEY, horizontal=True,
+        "Language / 语言", list(LANGUAGES), key=LANGUAGE_KEY, horizontal=True,
         format_func=LANGUAGES.get,
     )

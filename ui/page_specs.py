@@ -36,7 +36,7 @@ class PageSpec:
         object.__setattr__(self, "controls", bound)
 
     @property
-    def kind(self) -> str:
+    def network(self) -> str:
         """The name of the network the page trains (a weights file names it too)."""
         return self.preset.model.name
 
@@ -92,9 +92,9 @@ RNN_REGRESSION = PageSpec("rnn_regression", presets.RNN_REGRESSION, (
     Control("noise", 0.0, 0.5, 0.05),
     SEED,
 ), page_controls=(
-    Control("pause", options=(0.0, 0.02, 0.05, 0.1), default=0.02),  # the tutorial's plt.pause, roughly
+    Control("step_delay", options=(0.0, 0.02, 0.05, 0.1), default=0.02),  # the tutorial's plt.pause, roughly
 ))
 
-BY_KIND = {page.kind: page for page in (CNN, RNN_CLASSIFIER, RNN_REGRESSION)}  # a network's name -> its page
+BY_NETWORK = {page.network: page for page in (CNN, RNN_CLASSIFIER, RNN_REGRESSION)}  # a network's name -> its page
 
 PLAYGROUND_CONTROLS = (Control("stroke_width", 8, 40, 2, default=22),)

@@ -19,15 +19,15 @@ from core.models import CNN, RNNClassifier, snapshot
 from core.preprocess import MAX_PIXELS, MAX_UPLOAD_BYTES, ImageError, Stages, decode_upload, for_display
 from core.rnn_analysis import read_rows
 from core.run import Run, classifier_run
-from core.weights import CLASSIFIER_KINDS, Weights
+from core.weights import CLASSIFIER_NETWORKS, Weights
 from ui import page_specs, runs
 from ui.canvas import canvas
 from ui.controls import current
 from ui.i18n import t
 from ui.placement_view import show_among_test_digits
-from ui.weights_view import kind_name, read_upload
+from ui.weights_view import network_label, read_upload
 
-PAGE = "playground"
+PAGE_KEY = "playground"
 CLASSIFIERS = {page_specs.CNN.key: CNN, page_specs.RNN_CLASSIFIER.key: RNNClassifier}  # page -> what it trains
 QUICK_STEPS = 200  # the quick CNN run: enough for a useful CNN in well under a minute
 CANVAS_SIZE = 280
@@ -36,13 +36,13 @@ STAGE_PIXELS = 140  # small stages are enlarged to about this size, so that they
 
 def read_digit(stroke_width: int) -> tuple[np.ndarray | None, str]:
     """The canvas or an uploaded photo, as an image array (or None), and which of the two it was."""
-    source = st.radio(t("playground.source"), ("draw", "upload"), horizontal=True, key=f"{PAGE}.source",
+    source = st.radio(t("playground.source"), ("draw", "upload"), horizontal=True, key=f"{PAGE_KEY}.source",
                       format_func=lambda name: t(f"playground.{name}"))
     if source == "draw":
         st.caption(t("playground.canvas_help"))
-        return canvas(f"{PAGE}.canvas", size=CANVAS_SIZE, stroke_width=stroke_width,
+        return canvas(f"{PAGE_KEY}.canvas", size=CANVAS_SIZE, stroke_width=stroke_width,
                       clear_label=t("playground.clear")), source
-    upload = st.file_uploader(t("playground.upload_label"), type=["png", "jpg", "jpeg"], key=f"{PAGE}.upload")
+    upload = st.file_uploader(t("playground.upload_label"), type=["png", "jpg", "jpeg"], key=f"{PAGE_KEY}.upload")
     if upload is None:
         return None, source
     try:
@@ -63,9 +63,9 @@ def show_stages(stages: Stages) -> None:
 def trained_runs() -> dict[str, Run]:
     """The classifiers of this session that have done at least one training step."""
     found = {}
-    for page, kind in CLASSIFIERS.items():
+    for page, network_class in CLASSIFIERS.items():
         run = runs.get(page)
-        if run is not None and isinstance(run.model, kind) and run.records:
+        if run is not None and isinstance(run.model, network_class) and run.records:
             found[page] = run
     return found
 
@@ -89,7 +89,7 @@ def readers(trained: dict[str, Run], uploaded: tuple[Weights, str] | None) -> li
                     len(run.records) if run.job.running else None) for page, run in trained.items()]
     if uploaded is not None:
         weights, name = uploaded
-        found.append(Reader("upload", t("playground.model_upload", kind=kind_name(weights.spec.name), name=name),
+        found.append(Reader("upload", t("playground.model_upload", network=network_label(weights.spec.name), name=name),
                             weights.build(), weights.classes, weights.dataset))
     return found
 
@@ -97,7 +97,7 @@ def readers(trained: dict[str, Run], uploaded: tuple[Weights, str] | None) -> li
 def read_weights() -> tuple[Weights, str] | None:
     """A classifier's weights file (CNN or RNN), uploaded to ask it too."""
     st.caption(t("playground.weights_help"))
-    return read_upload(f"{PAGE}.weights", CLASSIFIER_KINDS)
+    return read_upload(f"{PAGE_KEY}.weights", CLASSIFIER_NETWORKS)
 
 
 def show_prediction(reader: Reader, probs: np.ndarray) -> None:
@@ -106,7 +106,7 @@ def show_prediction(reader: Reader, probs: np.ndarray) -> None:
     st.markdown(t("playground.prediction", model=model, label=classes[top], conf=f"{probs[top]:.0%}"))
     st.plotly_chart(figures.probability_figure(
         probs, classes, title=t("playground.probabilities_title", model=model), x_title=t("playground.probability")),
-        key=f"{PAGE}.probs.{reader.key}")
+        key=f"{PAGE_KEY}.probs.{reader.key}")
     if reader.training_step is not None:
         st.caption(t("playground.still_training", model=model, step=reader.training_step))
     if reader.dataset == "fashion-mnist":
@@ -127,7 +127,7 @@ def show_cnn_inside(view: CNNView, image: np.ndarray, label: str) -> None:
         ("saliency", figures.saliency_figure(image, view.saliency, title=t("playground.saliency", label=label))),
     )
     for column, (name, figure) in zip(st.columns(2) + st.columns(2), charts, strict=True):
-        column.plotly_chart(figure, key=f"{PAGE}.{name}")
+        column.plotly_chart(figure, key=f"{PAGE_KEY}.{name}")
         column.caption(t(f"playground.{name}_help"))
 
 
@@ -135,7 +135,7 @@ def show_rnn_inside(reader: Reader, rows: np.ndarray) -> None:
     st.subheader(t("playground.rnn_inside"))
     st.plotly_chart(figures.row_heatmap_figure(
         rows, title=t("playground.rnn_rows", model=reader.name), x_title=t("playground.class"),
-        y_title=t("playground.row"), x_labels=reader.classes), key=f"{PAGE}.rnn_rows")
+        y_title=t("playground.row"), x_labels=reader.classes), key=f"{PAGE_KEY}.rnn_rows")
     st.caption(t("playground.rnn_rows_help"))
 
 
@@ -150,7 +150,7 @@ def offer_quick_run(data: ImageData) -> None:
     spec, config = cnn.split(current(cnn.key, cnn.controls))
     config = config.replace(max_steps=min(QUICK_STEPS, config.max_steps or QUICK_STEPS))
     st.info(t("playground.no_model", steps=config.max_steps, dataset=t(f"common.datasets.{data.name}")), icon="🧠")
-    if st.button(t("playground.quick_train", steps=config.max_steps), type="primary", key=f"{PAGE}.quick_train"):
+    if st.button(t("playground.quick_train", steps=config.max_steps), type="primary", key=f"{PAGE_KEY}.quick_train"):
         runs.begin(cnn.key, lambda: classifier_run(spec, config, data, current(cnn.key, cnn.controls)))
         st.info(t("playground.quick_training"), icon="⏳")
 

@@ -18,7 +18,7 @@ from ui.charts import loss_chart
 from ui.i18n import t
 from ui.timeline import step_slider
 
-PAGE = page_specs.RNN_REGRESSION.key
+PAGE_KEY = page_specs.RNN_REGRESSION.key
 CURVE_POINTS = 3_000  # per drawn signal: a long run (500 windows of 50 points) is thinned to this
 HEATMAP_COLUMNS = 400  # time points drawn in the hidden-state heatmap
 LAST_WINDOWS = 4  # windows shown in the comparison's final predictions and in the free-running test
@@ -34,7 +34,7 @@ def preview(config: RegressionConfig) -> None:
     time, x, target = preview_signals(config)
     st.plotly_chart(signals((t("rnn_regression.target"), time, target, TARGET_COLOUR),
                             (t("rnn_regression.input"), time, x, SIGNAL_COLOUR),
-                            title=t("rnn_regression.preview_title")), key=f"{PAGE}.preview")
+                            title=t("rnn_regression.preview_title")), key=f"{PAGE_KEY}.preview")
 
 
 def prediction_chart(records: Sequence, title: str, highlight: bool = False):
@@ -50,18 +50,18 @@ def prediction_chart(records: Sequence, title: str, highlight: bool = False):
 def draw_training(records: Sequence, training: bool) -> None:
     """The prediction against the target window after window, the loss and the hidden units, all
     up to the window the timeline shows (the newest while training, unless rewound)."""
-    window = step_slider(f"{PAGE}.timeline", len(records), records[-1].total_steps, training,
+    window = step_slider(f"{PAGE_KEY}.timeline", len(records), records[-1].total_steps, training,
                          t("rnn_regression.timeline"))
     shown = records[:window]
     st.plotly_chart(prediction_chart(shown, t("rnn_regression.live_title", step=window), highlight=True),
-                    key=f"{PAGE}.live")
+                    key=f"{PAGE_KEY}.live")
     loss, hidden = st.columns(2)
-    loss_chart(shown, y_title=t("rnn_regression.mse"), key=f"{PAGE}.loss", place=loss, marker=window,
+    loss_chart(shown, y_title=t("rnn_regression.mse"), key=f"{PAGE_KEY}.loss", place=loss, marker=window,
                x_range=(1, len(records)))
     time, units = series.downsample(*hidden_over_time(shown), max_points=HEATMAP_COLUMNS)
     hidden.plotly_chart(figures.heatmap_figure(
         units.T, time, title=t("rnn_regression.hidden_title"), x_title=t("rnn_regression.time"),
-        y_title=t("rnn_regression.hidden_unit")), key=f"{PAGE}.hidden")
+        y_title=t("rnn_regression.hidden_unit")), key=f"{PAGE_KEY}.hidden")
 
 
 def draw_comparison(records: Sequence, training: bool) -> None:
@@ -73,11 +73,11 @@ def draw_comparison(records: Sequence, training: bool) -> None:
         curves.append((t(f"rnn_regression.options.hidden_mode.{mode}"), steps, smoothed))
     st.plotly_chart(figures.curves_figure(
         curves, title=t("rnn_regression.compare_loss_title"), x_title=t("charts.step"),
-        y_title=t("rnn_regression.mse_log"), markers=True, log_y=True), key=f"{PAGE}.compare.loss")
+        y_title=t("rnn_regression.mse_log"), markers=True, log_y=True), key=f"{PAGE_KEY}.compare.loss")
     for place, (mode, rs) in zip(st.columns(2), by_mode.items(), strict=True):
         if rs:
             title = t(f"rnn_regression.compare_final_{mode}", loss=f"{last_loss(rs):.4f}")
-            place.plotly_chart(prediction_chart(rs[-LAST_WINDOWS:], title), key=f"{PAGE}.compare.{mode}")
+            place.plotly_chart(prediction_chart(rs[-LAST_WINDOWS:], title), key=f"{PAGE_KEY}.compare.{mode}")
 
 
 def show_free_run(run: Run) -> None:
@@ -89,5 +89,5 @@ def show_free_run(run: Run) -> None:
         (t("rnn_regression.target"), result.t, result.target, TARGET_COLOUR),
         (t("rnn_regression.prediction"), result.t, result.prediction, SIGNAL_COLOUR),
         title=t("rnn_regression.test_title", start=trained, end=trained + LAST_WINDOWS, mse=f"{result.mse:.4f}")),
-        key=f"{PAGE}.free_run")
+        key=f"{PAGE_KEY}.free_run")
     st.caption(t("rnn_regression.test_caption"))

@@ -16,7 +16,7 @@ from core.run import Run
 from ui import page_specs
 from ui.i18n import t
 
-PAGE = page_specs.RNN_CLASSIFIER.key
+PAGE_KEY = page_specs.RNN_CLASSIFIER.key
 GRADIENT_BATCH = 64  # test images behind the gradient-flow chart
 
 
@@ -35,11 +35,11 @@ def draw_cell_comparison(tagged: Sequence, training: bool) -> None:
               for steps, _, smoothed in [series.loss_curve(r)]]
     left.plotly_chart(figures.curves_figure(
         losses, title=t("rnn_classifier.compare.loss_title"), x_title=t("charts.step"), y_title=t("charts.loss")),
-        key=f"{PAGE}.compare.loss")
+        key=f"{PAGE_KEY}.compare.loss")
     accuracies = [(cell_name(c), *series.accuracy_curve(r)) for c, r in by_cell.items() if r]
     right.plotly_chart(figures.curves_figure(
         accuracies, title=t("rnn_classifier.compare.accuracy_title"), x_title=t("charts.step"),
-        y_title=t("charts.accuracy"), y_range=(0, 1), markers=True), key=f"{PAGE}.compare.accuracy")
+        y_title=t("charts.accuracy"), y_range=(0, 1), markers=True), key=f"{PAGE_KEY}.compare.accuracy")
 
 
 def _cell_progress(cell: str, records: Sequence) -> str:
@@ -53,7 +53,7 @@ def _cell_progress(cell: str, records: Sequence) -> str:
 def _show_next_mistake(model, images, labels, index_key: str) -> None:
     """Button callback: jump to the next test image the network gets wrong."""
     found = rnn_analysis.next_mistake(rnn_analysis.mistakes(model, images, labels), st.session_state[index_key])
-    st.session_state[f"{PAGE}.reading.none_wrong"] = found is None
+    st.session_state[f"{PAGE_KEY}.reading.none_wrong"] = found is None
     if found is not None:
         st.session_state[index_key] = found
 
@@ -65,17 +65,17 @@ def reading_view(run: Run | None) -> None:
         return
     data, model = run.data, snapshot(run.model)
     st.caption(t("rnn_classifier.reading.snapshot", step=len(run.records)))
-    index_key, n = f"{PAGE}.reading.index", len(data.test_y)
+    index_key, n = f"{PAGE_KEY}.reading.index", len(data.test_y)
     if st.session_state.get(index_key, 0) >= n:
         st.session_state[index_key] = 0
     pick, jump = st.columns([3, 1], vertical_alignment="bottom")
     index = pick.number_input(t("rnn_classifier.reading.index"), 0, n - 1, key=index_key)
     tested = slice(0, run.config.test_size)
-    jump.button(t("rnn_classifier.reading.next_mistake"), key=f"{PAGE}.reading.next", width="stretch",
+    jump.button(t("rnn_classifier.reading.next_mistake"), key=f"{PAGE_KEY}.reading.next", width="stretch",
                 on_click=_show_next_mistake, args=(model, data.test_x[tested], data.test_y[tested], index_key))
-    if st.session_state.get(f"{PAGE}.reading.none_wrong"):
+    if st.session_state.get(f"{PAGE_KEY}.reading.none_wrong"):
         st.info(t("rnn_classifier.reading.no_mistakes"))
-    row = st.slider(t("rnn_classifier.reading.row"), 1, 28, 28, key=f"{PAGE}.reading.row") - 1
+    row = st.slider(t("rnn_classifier.reading.row"), 1, 28, 28, key=f"{PAGE_KEY}.reading.row") - 1
     image = data.test_x[index]
     reading, classes = rnn_analysis.read_rows(model, image), data.classes
     guess = int(reading.probabilities[row].argmax())
@@ -83,16 +83,16 @@ def reading_view(run: Run | None) -> None:
                   p=f"{reading.probabilities[row, guess]:.0%}", true=classes[int(data.test_y[index])],
                   final=classes[reading.prediction]))
     left, middle, right = st.columns([2, 3, 4])
-    left.plotly_chart(figures.image_row_figure(image.numpy(), row, title=t("rnn_classifier.reading.image_title",
-                                                                           row=row + 1)), key=f"{PAGE}.reading.image")
+    title = t("rnn_classifier.reading.image_title", row=row + 1)
+    left.plotly_chart(figures.image_row_figure(image.numpy(), row, title=title), key=f"{PAGE_KEY}.reading.image")
     middle.plotly_chart(figures.row_heatmap_figure(
         reading.probabilities, row=row, x_labels=classes, title=t("rnn_classifier.reading.probs_title"),
         x_title=t("rnn_classifier.reading.class_axis"), y_title=t("rnn_classifier.reading.row_axis")),
-        key=f"{PAGE}.reading.probabilities")
+        key=f"{PAGE_KEY}.reading.probabilities")
     right.plotly_chart(figures.row_heatmap_figure(
         reading.hidden, row=row, colorscale="RdBu", zmid=0.0, title=t("rnn_classifier.reading.hidden_title"),
         x_title=t("rnn_classifier.reading.unit_axis"), y_title=t("rnn_classifier.reading.row_axis")),
-        key=f"{PAGE}.reading.hidden")
+        key=f"{PAGE_KEY}.reading.hidden")
 
 
 def gradient_view(compare: Run | None, spec: RNNClassifierSpec, seed: int, data: ImageData) -> None:
@@ -112,4 +112,4 @@ def gradient_view(compare: Run | None, spec: RNNClassifierSpec, seed: int, data:
     st.plotly_chart(figures.curves_figure(curves, title=t("rnn_classifier.gradients.title"),
                                           x_title=t("rnn_classifier.gradients.x_title"),
                                           y_title=t("rnn_classifier.gradients.y_title"), markers=True, log_y=True),
-                    key=f"{PAGE}.gradients")
+                    key=f"{PAGE_KEY}.gradients")

@@ -178,7 +178,7 @@ def follow(run: Run, draw: Callable[[Sequence, bool], None]) -> None:
         st.fragment(redraw)()
 
 
-def pause_after_drawing(seconds: float, sharing: float = 1.0) -> float:
+def wait_after_drawing(seconds: float, sharing: float = 1.0) -> float:
     """The wait before the next redraw: the usual period, or longer so that drawing (which took
     `seconds`) stays within DRAW_SHARE of the time; `sharing` times longer when runs take turns on
     the server (each advances that much slower, and every redraw takes time from all of them)."""
@@ -188,7 +188,7 @@ def pause_after_drawing(seconds: float, sharing: float = 1.0) -> float:
 def _period(run: Run) -> float:
     """The live fragment's period, from how long its last redraw took and how busy the server is."""
     scheduler = run.job.scheduler
-    return pause_after_drawing(_draw_seconds.get(run, 0.0), max(1.0, scheduler.load() / scheduler.slots))
+    return wait_after_drawing(_draw_seconds.get(run, 0.0), max(1.0, scheduler.load() / scheduler.slots))
 
 
 def _progress(run: Run) -> None:

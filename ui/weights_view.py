@@ -17,7 +17,7 @@ from core.run import Run
 from core.weights import Weights, WeightsError, load, to_bytes
 from ui import controls, runs
 from ui.i18n import t
-from ui.page_specs import BY_KIND, PageSpec
+from ui.page_specs import BY_NETWORK, PageSpec
 
 LIMIT_MB = MAX_UPLOAD_BYTES // 2**20
 # No download button in the app passes Streamlit a callable (a file made only when clicked). Streamlit
@@ -29,8 +29,8 @@ LIMIT_MB = MAX_UPLOAD_BYTES // 2**20
 # counts the downloads that arrive.
 
 
-def kind_name(kind: str) -> str:
-    return t(f"history.kinds.{kind}")
+def network_label(network: str) -> str:
+    return t(f"history.networks.{network}")
 
 
 def downloads(key: str, file_stem: str, weights: Weights | None, csv: str, no_weights: str) -> None:
@@ -50,44 +50,44 @@ def downloads(key: str, file_stem: str, weights: Weights | None, csv: str, no_we
         st.caption(t("history.too_large_to_upload", size=f"{weights.nbytes / 2**20:.1f}", limit=LIMIT_MB))
 
 
-def read_upload(key: str, kinds: Collection[str], num_classes: int | None = None) -> tuple[Weights, str] | None:
+def read_upload(key: str, networks: Collection[str], num_classes: int | None = None) -> tuple[Weights, str] | None:
     """The uploader; the file's weights and name once they check out, else None (and why, on screen)."""
     upload = st.file_uploader(t("history.upload_label", limit=LIMIT_MB), type=["pt", "pth"], key=key)
     checked_key = f"{key}.checked"  # (what was checked, its weights or why not): read once, not at every rerun
     if upload is None:
         st.session_state.pop(checked_key, None)
         return None
-    checked, asked = st.session_state.get(checked_key), (upload.file_id, tuple(kinds), num_classes)
+    checked, asked = st.session_state.get(checked_key), (upload.file_id, tuple(networks), num_classes)
     if checked is None or checked[0] != asked:
         try:
-            checked = asked, load(upload.getvalue(), kinds, num_classes)
+            checked = asked, load(upload.getvalue(), networks, num_classes)
         except WeightsError as error:
             checked = asked, error
         st.session_state[checked_key] = checked
     weights = checked[1]
     if isinstance(weights, WeightsError):
-        st.error(explain(weights, kinds), icon="🚫")
+        st.error(explain(weights, networks), icon="🚫")
         return None
     st.success(describe(weights, upload.name), icon="📦")
     return weights, upload.name
 
 
-def explain(error: WeightsError, kinds: Collection[str]) -> str:
+def explain(error: WeightsError, networks: Collection[str]) -> str:
     detail = dict(error.detail)
-    if "found" in detail and error.reason == "wrong_kind":
-        detail["found"] = kind_name(detail["found"])
+    if "found" in detail and error.reason == "wrong_network":
+        detail["found"] = network_label(detail["found"])
     if "size" in detail:
         detail["size"] = f"{detail['size'] / 2**20:.1f}"
     return t(f"history.errors.{error.reason}", **{
-        "accepted": t("history.or").join(kind_name(kind) for kind in kinds), "limit": LIMIT_MB, **detail})
+        "accepted": t("history.or").join(network_label(network) for network in networks), "limit": LIMIT_MB, **detail})
 
 
 def describe(weights: Weights, name: str) -> str:
     """The network a file holds, in the words of its page's sidebar."""
-    page = BY_KIND[weights.spec.name]
+    page = BY_NETWORK[weights.spec.name]
     shape = ", ".join(f"{t(f'{page.key}.controls.{control.name}')} {controls.shown(page.key, control, value)}"
                       for control, value in network_settings(page, weights).items())
-    values = dict(name=name, kind=kind_name(weights.spec.name), shape=shape, steps=f"{weights.steps:,}")
+    values = dict(name=name, network=network_label(weights.spec.name), shape=shape, steps=f"{weights.steps:,}")
     if weights.dataset is None:
         return t("history.file_ok", **values)
     dataset = t(f"common.datasets.{weights.dataset}") if weights.dataset in DATASETS else weights.dataset
@@ -104,8 +104,8 @@ def continue_from_file(page: PageSpec, start: Callable[..., Run], data: ImageDat
     """Upload a weights file of the page's network and train a new run from it: the network's shape
     goes into the sidebar (the file's), the training settings stay the sidebar's."""
     st.markdown(f"**{t('history.continue_title')}**")
-    st.caption(t("history.continue_help", kind=kind_name(page.kind)))
-    found = read_upload(f"{page.key}.weights_upload", (page.kind,), len(data.classes) if data is not None else None)
+    st.caption(t("history.continue_help", network=network_label(page.network)))
+    found = read_upload(f"{page.key}.weights_upload", (page.network,), len(data.classes) if data is not None else None)
     if found is None:
         return
     weights, name = found

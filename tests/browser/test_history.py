@@ -45,7 +45,7 @@ def test_two_runs_compared_then_the_weights_downloaded_and_read_by_the_playgroun
     assert_no_exception(page)
 
     name, weights_file = download(page, "Download weights (.pt)")
-    weights = load(weights_file, kinds=("cnn",))
+    weights = load(weights_file, networks=("cnn",))
     assert name == "livelab-cnn-run2.pt" and weights.steps == STEPS and weights.spec == CNNSpec()
     assert weights.config["seed"] == 7
     name, data = download(page, "Download metrics (.csv)")
