@@ -23,7 +23,7 @@ def _figure(traces: Sequence[dict], *, title: str, x_title: str = "", y_title: s
             xaxis: dict | None = None, yaxis: dict | None = None, frames: Sequence[dict] = (), **layout) -> go.Figure:
     """One figure, built and validated in a single call. Pages rebuild their charts several times a
     second while a model trains (on the same cores); Plotly validates a whole layout given at once
-    several times faster than through successive update_layout / update_axes calls."""
+    faster than through successive update_layout / update_axes calls."""
     return go.Figure(data=list(traces), frames=list(frames) or None, layout=dict(
         title=dict(text=title), height=height, margin=MARGIN, legend=LEGEND,
         uirevision="keep",  # keep the student's zoom while the chart updates in place

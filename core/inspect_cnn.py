@@ -22,13 +22,6 @@ def _batch(image: np.ndarray) -> torch.Tensor:
     return torch.as_tensor(np.asarray(image, dtype=np.float32)).reshape(1, 28, 28)  # (1, 28, 28)
 
 
-def probabilities(model: nn.Module, image: np.ndarray) -> np.ndarray:
-    """(28, 28) image in [0, 1] -> (C,) class probabilities, for any `forward -> (logits, features)`."""
-    with torch.inference_mode():
-        logits, _ = model(_batch(image))
-    return logits[0].float().softmax(0).numpy()
-
-
 @dataclass(frozen=True)
 class CNNView:
     probabilities: np.ndarray  # (C,)

@@ -49,8 +49,8 @@ TRAINING_THREADS = training_threads(TORCH_DEFAULT_THREADS, os.environ.get(TRAINI
 
 
 def use_for_training(count: int) -> int:
-    """Give the calling thread `count` torch threads (the training count by default): call it first
-    in a thread that trains. Returns the count."""
+    """Give the calling thread `count` torch threads (a training worker's share of the budget): call it
+    first in a thread that trains. Returns the count."""
     _set_for_this_thread(count)
     return count
 

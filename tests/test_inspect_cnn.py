@@ -4,8 +4,8 @@ import numpy as np
 import torch
 
 from core.base import seeded
-from core.inspect_cnn import look_inside_cnn, probabilities, saliency
-from core.models import CNN, RNNClassifier
+from core.inspect_cnn import look_inside_cnn, saliency
+from core.models import CNN
 
 
 def an_image() -> np.ndarray:
@@ -38,7 +38,7 @@ def test_the_view_agrees_with_the_models_forward_and_other_sizes():
 def test_saliency_lies_on_the_ink_and_peaks_at_one():
     model = seeded(CNN, 1).eval()
     image = an_image()
-    target = int(probabilities(model, image).argmax())
+    target = int(look_inside_cnn(model, image).probabilities.argmax())
     s = saliency(model, image, target)
     assert s.max() == 1.0 and s.min() >= 0.0
     assert (s[image == 0] == 0).all()  # gradient x input: nothing where nothing is drawn
@@ -59,12 +59,6 @@ def test_saliency_marks_the_pixels_that_raise_the_score():
     image[10:14, 20:24] = 1.0  # right
     s = saliency(model, image, target=0)
     assert s[10:14, 4:8].max() == 1.0 and s[:, 14:].max() == 0  # max-pooling passes one pixel per window
-
-
-def test_probabilities_work_for_any_classifier():
-    model = seeded(RNNClassifier, 1).eval()
-    probs = probabilities(model, an_image())
-    assert probs.shape == (10,) and abs(probs.sum() - 1) < 1e-5
 
 
 def test_the_model_is_left_untouched():

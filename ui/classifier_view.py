@@ -197,7 +197,7 @@ def hover_art(data: ImageData, n: int) -> list[str]:
 
 def whole_test_set(run: Run, page: str) -> None:
     """Once a run has stopped or finished: a button that tests its network on every test image. The
-    live accuracy tests a subset (the tutorial's first 2000 images) to stay cheap, and a subset can be
+    live accuracy tests a subset (the first `config.test_size` images) to stay cheap, and a subset can be
     easier or harder than the whole: this is the figure to quote. Not while training (the weights
     move) nor after a failed run (a diverged network's score means nothing)."""
     data, job = run.data, run.job
@@ -238,7 +238,7 @@ def png_data_uri(image: np.ndarray) -> str:
     return _png_data_uri(image.tobytes(), image.shape)
 
 
-@functools.lru_cache(maxsize=2048)  # ~1 MB: the gallery shows mostly the same test images at every evaluation
+@functools.lru_cache(maxsize=2048)  # small PNGs: the gallery shows mostly the same test images at every evaluation
 def _png_data_uri(pixels: bytes, shape: tuple[int, ...]) -> str:
     buffer = io.BytesIO()
     Image.fromarray(np.frombuffer(pixels, np.uint8).reshape(shape)).save(buffer, format="PNG")

@@ -1,6 +1,6 @@
 """The sidebar's "Download as a PyTorch script": the page's current settings and seed as one
-standalone script (core/export.py), handed over with the button (made in well under a millisecond;
-ui/weights_view.py says why no download is made only when clicked)."""
+standalone script (core/export.py), handed over with the button (ui/weights_view.py says why no
+download is made only when clicked)."""
 
 from __future__ import annotations
 

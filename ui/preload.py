@@ -81,8 +81,8 @@ def _warm_up(download: bool) -> None:
     threads.use_for_page()  # this thread's torch work is small; training threads keep the cores
     rehearse()
     # Everything imported so far lives as long as the server. Python's full collections walk every
-    # object while holding its lock, and with torch loaded one took a fifth of a second, stalling
-    # training threads; frozen objects are left out of them.
+    # object while holding its lock, which stalls training threads once torch is loaded (README,
+    # "Threads"); frozen objects are left out of them.
     gc.freeze()
     _torch_ready.set()
     dataset(DATASETS[0], download)

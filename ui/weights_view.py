@@ -21,12 +21,11 @@ from ui.page_specs import BY_NETWORK, PageSpec
 
 LIMIT_MB = MAX_UPLOAD_BYTES // 2**20
 # No download button in the app passes Streamlit a callable (a file made only when clicked). Streamlit
-# 1.67 keeps the file it makes on the click referenced by no session, and the end of every script run
-# of every session (each live chart's redraw) sweeps such files, deleting them at the second sweep.
-# With three other students training, a server with its sweep logged deleted the file 17 ms to 0.5 s
-# after making it, sometimes before the browser fetched it, and the download failed ("canceled"). A
-# file handed over with its button stays referenced while the button is shown. bench/downloads.py
-# counts the downloads that arrive.
+# keeps the file it makes on the click referenced by no session, and the end of every script run of
+# every session (each live chart's redraw) sweeps such files: while others train, the file can be
+# deleted before the browser fetches it, and the download fails ("canceled"). A file handed over with
+# its button stays referenced while the button is shown. bench/downloads.py counts the downloads that
+# arrive (README, "Keep, compare and take home").
 
 
 def network_label(network: str) -> str:
@@ -35,8 +34,8 @@ def network_label(network: str) -> str:
 
 def downloads(key: str, file_stem: str, weights: Weights | None, csv: str, no_weights: str) -> None:
     """Two buttons: the weights file (`no_weights` says why there is none: the run trains, or it
-    diverged) and the metrics as CSV. Both files are made at each redraw of the open runs expander
-    (0.2 ms and 2.5 ms at the CNN page's defaults; bench/downloads.py), not when clicked: see above."""
+    diverged) and the metrics as CSV. Both files are made at each redraw of the open runs expander, not
+    when clicked (see above); bench/downloads.py prints what making them costs."""
     left, right = st.columns(2)
     left.download_button(
         t("history.download_weights"), data=to_bytes(weights) if weights else b"",
