@@ -108,6 +108,11 @@ class BackgroundRun:
         """Where the run stands in line while it waits for its turn; None while it trains or is idle."""
         return self.scheduler.place(self)
 
+    def last_step_at(self) -> float | None:
+        """When the last record came (time.perf_counter()), or None before the first."""
+        times = self._times
+        return times[-1] if times else None
+
     def progress(self, window_s: float = 5.0) -> Progress:
         done = len(self.records)
         times = self._times[-200:]

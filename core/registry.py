@@ -1,0 +1,278 @@
+"""Every run on this server, for the teacher's board: whose it is, which page, its settings, how far
+it has come and how well it does.
+
+Sessions join with an opaque id (and, if the student typed one, a name); their runs are added when
+they start and kept (as their summaries) when a page replaces them; a session that is released
+leaves with all its runs. The board reads `snapshot()`.
+
+Reading is cheap and never waits for training. Writers (a page's script, the owner's release timer)
+replace one immutable state (students and runs together) under a lock of their own, which no
+training step or page script takes; a reader takes whichever state is current and reads each live
+run's progress from its records, a list that only grows (a slice of it is a consistent prefix).
+
+    registry = Registry()
+    registry.join("s1", name="Ada")
+    registry.add("s1", "cnn", run)
+    for row in registry.snapshot().runs:
+        print(row.student, row.status, row.steps, row.accuracy)
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from core import series
+from core.base import TrainingDiverged
+from core.run import Run
+from core.run_history import Summary
+from core.runner import FAILED, FINISHED, IDLE, RUNNING, STOPPED
+
+# A run's status on the board. "paused": stopped because its student left (it goes on with Continue
+# when the student comes back); "stopped": stopped by its student.
+WAITING, TRAINING, PAUSED, STOPPED_BY_STUDENT, FINISHED_RUN, DIVERGED, FAILED_RUN = (
+    "waiting", "training", "paused", "stopped", "finished", "diverged", "failed")
+STATUSES = (WAITING, TRAINING, PAUSED, STOPPED_BY_STUDENT, FINISHED_RUN, DIVERGED, FAILED_RUN)
+ENDED = (STOPPED_BY_STUDENT, FINISHED_RUN, DIVERGED, FAILED_RUN)  # a run in one of these writes its result
+MAX_NAME = 32  # characters of a student's name
+LAST_LOSSES = 100  # records the latest smoothed loss is computed from (older ones weigh < 1e-4)
+RECENT_S = 2.0  # a training run whose last step is older than this is waiting for its turn
+
+
+@dataclass(frozen=True)
+class Student:
+    session: str  # opaque: the board never shows it
+    number: int  # from 1, in order of joining: the anonymous label "Student 7"
+    name: str = ""  # what the student typed (plain text, at most MAX_NAME characters), or ""
+    online: bool = True  # False once the session has gone (its runs are paused until it is released)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """What the registry holds of one run: the live run, or once a page replaced it, its summary."""
+
+    run_id: str
+    session: str
+    page: str
+    started: float  # time.time() when it was added
+    run: Run | None = None
+    kept: Summary | None = None
+
+
+@dataclass(frozen=True)
+class _State:
+    """Students and runs, replaced whole by each change: every run's session is among the students."""
+
+    students: Mapping[str, Student] = field(default_factory=lambda: MappingProxyType({}))
+    entries: Mapping[str, _Entry] = field(default_factory=lambda: MappingProxyType({}))
+
+    def with_student(self, student: Student) -> _State:
+        return _State(MappingProxyType({**self.students, student.session: student}), self.entries)
+
+    def with_entry(self, entry: _Entry) -> _State:
+        return _State(self.students, MappingProxyType({**self.entries, entry.run_id: entry}))
+
+    def without(self, keep_entry, keep_student=lambda student: True) -> _State:
+        return _State(MappingProxyType({k: s for k, s in self.students.items() if keep_student(s)}),
+                      MappingProxyType({k: e for k, e in self.entries.items() if keep_entry(e)}))
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One run on the board, as it was when the snapshot was taken."""
+
+    run_id: str
+    session: str
+    student: Student
+    page: str  # the page key: "cnn", "rnn_classifier", "rnn_regression"
+    settings: Mapping[str, Any]
+    status: str  # one of STATUSES
+    steps: int
+    total: int
+    loss: float | None  # the latest smoothed training loss
+    last10: float | None  # the mean loss of the last 10 steps (the regression page's figure)
+    accuracy: float | None  # the latest test accuracy (on the test subset)
+    whole_test: float | None  # accuracy on the whole test set, once measured for the run's last step
+    kept: bool  # replaced on its page, kept in the student's history
+    started: float
+    _source: Run | Summary = field(repr=False, compare=False)
+
+    def loss_curve(self, max_points: int = 200) -> tuple[np.ndarray, np.ndarray]:
+        """(steps, smoothed loss), thinned to about `max_points` points."""
+        source = self._source
+        if isinstance(source, Summary):
+            steps, smoothed = source.metrics.step, source.metrics.smoothed
+            return series.downsample(steps.astype(np.int64), smoothed.astype(np.float64), max_points=max_points)
+        records = source.records[:self.steps]
+        steps, _, smoothed = series.loss_curve(records, max_points)
+        return steps, smoothed
+
+
+@dataclass(frozen=True)
+class ClassSnapshot:
+    students: tuple[Student, ...]
+    runs: tuple[RunRow, ...]
+    taken: float  # time.time()
+
+    def count(self, status: str) -> int:
+        return sum(row.status == status for row in self.runs)
+
+    @property
+    def online(self) -> int:
+        return sum(student.online for student in self.students)
+
+
+def clean_name(text: str) -> str:
+    """A name as the board shows it: printable characters only (no control or direction marks),
+    spaces folded, at most MAX_NAME characters. It is shown as plain text, never as Markdown."""
+    kept = "".join(ch for ch in str(text) if ch.isprintable() and not _is_format_mark(ch))
+    return " ".join(kept.split())[:MAX_NAME]
+
+
+def _is_format_mark(ch: str) -> bool:
+    return unicodedata.category(ch) == "Cf"  # right-to-left marks and other invisible format characters
+
+
+class Registry:
+    def __init__(self):
+        self._lock = threading.Lock()  # writers only
+        self._state = _State()
+        self._numbers = itertools.count(1)
+        self._ids = itertools.count(1)
+
+    # --- writers --------------------------------------------------------------------------------
+
+    def join(self, session: str, name: str = "") -> Student:
+        """The session is here (again): online, with its number kept from its first visit."""
+        with self._lock:
+            return self._join(session, name)
+
+    def _join(self, session: str, name: str = "") -> Student:
+        student = self._state.students.get(session)
+        student = (replace(student, online=True) if student is not None
+                   else Student(session, next(self._numbers), clean_name(name)))
+        self._state = self._state.with_student(student)
+        return student
+
+    def rename(self, session: str, name: str) -> str:
+        """Set the session's name; returns it as kept (cleaned)."""
+        name = clean_name(name)
+        with self._lock:
+            student = self._state.students.get(session)
+            if student is not None:
+                self._state = self._state.with_student(replace(student, name=name))
+        return name
+
+    def leave(self, session: str) -> None:
+        """The session has gone; its runs stay (paused) until it comes back or is released."""
+        with self._lock:
+            student = self._state.students.get(session)
+            if student is not None:
+                self._state = self._state.with_student(replace(student, online=False))
+
+    def add(self, session: str, page: str, run: Run) -> str:
+        """A run the session has started (the session joins if it has not); returns its id on the board."""
+        with self._lock:
+            if session not in self._state.students:
+                self._join(session)
+            run_id = f"r{next(self._ids)}"
+            self._state = self._state.with_entry(_Entry(run_id, session, page, time.time(), run))
+            return run_id
+
+    def keep(self, run_id: str, summary: Summary) -> None:
+        """The run was replaced on its page and kept as `summary` (its live objects are released)."""
+        with self._lock:
+            entry = self._state.entries.get(run_id)
+            if entry is not None:
+                self._state = self._state.with_entry(replace(entry, run=None, kept=summary))
+
+    def drop(self, run_id: str) -> None:
+        """The run is gone from its page without being kept."""
+        with self._lock:
+            self._state = self._state.without(lambda entry: entry.run_id != run_id)
+
+    def release(self, session: str) -> None:
+        """The session is gone for good: it and its runs leave the board."""
+        with self._lock:
+            self._state = self._state.without(lambda entry: entry.session != session,
+                                              lambda student: student.session != session)
+
+    def live_runs(self) -> list[Run]:
+        """Every run still held by a page (for the teacher's "stop every run")."""
+        return [entry.run for entry in self._state.entries.values() if entry.run is not None]
+
+    # --- the reader -----------------------------------------------------------------------------
+
+    def snapshot(self) -> ClassSnapshot:
+        """Every student and run as they are now, without taking any lock."""
+        state = self._state
+        rows = sorted((_row(entry, state.students[entry.session]) for entry in state.entries.values()),
+                      key=lambda row: row.started)
+        return ClassSnapshot(tuple(sorted(state.students.values(), key=lambda s: s.number)), tuple(rows), time.time())
+
+    def row(self, run_id: str) -> RunRow | None:
+        """One run as it is now (for writing its result when it ends)."""
+        state = self._state
+        entry = state.entries.get(run_id)
+        return _row(entry, state.students[entry.session]) if entry is not None else None
+
+
+def _row(entry: _Entry, student: Student) -> RunRow:
+    if entry.kept is not None:
+        return _kept_row(entry, student, entry.kept)
+    run = entry.run
+    records = run.records[:len(run.records)]
+    losses = [record.loss for record in records[-LAST_LOSSES:]]
+    whole = run.whole_test
+    return RunRow(
+        run_id=entry.run_id, session=entry.session, student=student, page=entry.page, settings=run.settings,
+        status=live_status(run, student.online), steps=len(records), total=run.job.total,
+        loss=float(series.smooth(np.asarray(losses))[-1]) if losses else None,
+        last10=float(np.mean(losses[-10:])) if losses else None, accuracy=series.latest(records, "accuracy"),
+        whole_test=whole.accuracy if whole is not None and whole.step == len(records) else None,
+        kept=False, started=entry.started, _source=run)
+
+
+def _kept_row(entry: _Entry, student: Student, summary: Summary) -> RunRow:
+    loss = summary.metrics.loss
+    return RunRow(
+        run_id=entry.run_id, session=entry.session, student=student, page=entry.page, settings=summary.settings,
+        status=ended_status(summary.status, summary.steps, summary.total, None), steps=summary.steps,
+        total=summary.total, loss=summary.final_loss, last10=float(np.mean(loss[-10:])) if len(loss) else None,
+        accuracy=summary.accuracy, whole_test=summary.whole_test, kept=True, started=entry.started,
+        _source=summary)
+
+
+def live_status(run: Run, online: bool = True) -> str:
+    """A live run's status on the board."""
+    job = run.job
+    if job.status == RUNNING:
+        last = job.last_step_at()
+        return TRAINING if last is not None and time.perf_counter() - last < RECENT_S else WAITING
+    if job.status == IDLE:
+        return WAITING
+    if job.status == STOPPED and not online:
+        return PAUSED
+    return ended_status(job.status, len(run.records), job.total, job.error)
+
+
+def ended_status(status: str, steps: int, total: int, error: BaseException | None) -> str:
+    """A run's status once it trains no more: finished, stopped, diverged or failed."""
+    if status == FINISHED:
+        return FINISHED_RUN
+    if status == FAILED:
+        return DIVERGED if error is None or isinstance(error, TrainingDiverged) else FAILED_RUN
+    return STOPPED_BY_STUDENT
+
+
+def student_label(student: Student, anonymous: str) -> str:
+    """The name the board shows: the student's own, or `anonymous` (e.g. "Student {n}") with the number."""
+    return student.name or anonymous.format(n=student.number)
