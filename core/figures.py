@@ -277,3 +277,33 @@ def saliency_figure(image: np.ndarray, saliency: np.ndarray, *, title: str, heig
                      layout=dict(title=dict(text=title), height=height, margin=MARGIN,
                                  xaxis=dict(showticklabels=False, showgrid=False),
                                  yaxis=dict(showticklabels=False, showgrid=False)))
+
+
+def experiment_figure(groups: Sequence[tuple[str, Sequence, Sequence[float], Sequence[str], Sequence[str]]], *,
+                      title: str, x_title: str, y_title: str, log_x: bool = False, categories: Sequence = (),
+                      y_range: tuple[float, float] | None = None, height: int = 420) -> go.Figure:
+    """The class experiment: one point per run, a setting (x) against the run's figure (y). `groups`:
+    (name, xs, ys, hover texts, run ids), one colour each; a point's customdata is its run id, for a
+    click. `categories` orders a setting whose values are names (an optimizer, a cell)."""
+    traces = [dict(type="scatter", mode="markers", name=name, x=list(xs), y=list(ys), text=list(texts),
+                   customdata=list(ids), hovertemplate="%{text}<extra></extra>",
+                   marker=dict(size=12, color=CLASS_COLOURS[i % len(CLASS_COLOURS)], line=dict(width=1, color="#fff")))
+              for i, (name, xs, ys, texts, ids) in enumerate(groups)]
+    xaxis = {}
+    if log_x:
+        xaxis = dict(type="log")
+    elif categories:
+        xaxis = dict(type="category", categoryorder="array", categoryarray=list(categories))
+    return _figure(traces, title=title, x_title=x_title, y_title=y_title, height=height, xaxis=xaxis,
+                   yaxis=dict(range=y_range) if y_range else None, clickmode="event+select")
+
+
+def class_curves_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray]], median: tuple[np.ndarray, np.ndarray],
+                        *, title: str, x_title: str, y_title: str, median_name: str, log_y: bool = False,
+                        height: int = 380) -> go.Figure:
+    """Every run's smoothed loss, thin and pale, with the class's median drawn bold over them."""
+    thin = [_line(x, y, name, line=dict(width=1, color="#9ca3af"), opacity=0.6, showlegend=False,
+                  hovertemplate=f"{name}<br>%{{x}}: %{{y:.3f}}<extra></extra>") for name, x, y in curves]
+    bold = [_line(median[0], median[1], median_name, line=dict(width=3, color="#08519c"))] if len(median[0]) else []
+    return _figure(thin + bold, title=title, x_title=x_title, y_title=y_title, height=height,
+                   yaxis=dict(type="log", exponentformat="power") if log_y else None)
