@@ -23,6 +23,7 @@ import itertools
 import threading
 import time
 import unicodedata
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -94,6 +95,7 @@ class RunRow:
     student: Student
     page: str  # the page key: "cnn", "rnn_classifier", "rnn_regression"
     settings: Mapping[str, Any]
+    dataset: str | None  # what a classifier trains on
     status: str  # one of STATUSES
     steps: int
     total: int
@@ -146,7 +148,6 @@ class Registry:
         self._lock = threading.Lock()  # writers only
         self._state = _State()
         self._numbers = itertools.count(1)
-        self._ids = itertools.count(1)
 
     # --- writers --------------------------------------------------------------------------------
 
@@ -183,7 +184,7 @@ class Registry:
         with self._lock:
             if session not in self._state.students:
                 self._join(session)
-            run_id = f"r{next(self._ids)}"
+            run_id = uuid.uuid4().hex  # unique across servers: its result is stored under it
             self._state = self._state.with_entry(_Entry(run_id, session, page, time.time(), run))
             return run_id
 
@@ -234,8 +235,8 @@ def _row(entry: _Entry, student: Student) -> RunRow:
     whole = run.whole_test
     return RunRow(
         run_id=entry.run_id, session=entry.session, student=student, page=entry.page, settings=run.settings,
-        status=live_status(run, student.online), steps=len(records), total=run.job.total,
-        loss=float(series.smooth(np.asarray(losses))[-1]) if losses else None,
+        dataset=run.data.name if run.data is not None else None, status=live_status(run, student.online),
+        steps=len(records), total=run.job.total, loss=float(series.smooth(np.asarray(losses))[-1]) if losses else None,
         last10=float(np.mean(losses[-10:])) if losses else None, accuracy=series.latest(records, "accuracy"),
         whole_test=whole.accuracy if whole is not None and whole.step == len(records) else None,
         kept=False, started=entry.started, _source=run)
@@ -245,7 +246,7 @@ def _kept_row(entry: _Entry, student: Student, summary: Summary) -> RunRow:
     loss = summary.metrics.loss
     return RunRow(
         run_id=entry.run_id, session=entry.session, student=student, page=entry.page, settings=summary.settings,
-        status=ended_status(summary.status, summary.steps, summary.total, None), steps=summary.steps,
+        dataset=summary.dataset, status=ended_status(summary.status, None), steps=summary.steps,
         total=summary.total, loss=summary.final_loss, last10=float(np.mean(loss[-10:])) if len(loss) else None,
         accuracy=summary.accuracy, whole_test=summary.whole_test, kept=True, started=entry.started,
         _source=summary)
@@ -261,11 +262,12 @@ def live_status(run: Run, online: bool = True) -> str:
         return WAITING
     if job.status == STOPPED and not online:
         return PAUSED
-    return ended_status(job.status, len(run.records), job.total, job.error)
+    return ended_status(job.status, job.error)
 
 
-def ended_status(status: str, steps: int, total: int, error: BaseException | None) -> str:
-    """A run's status once it trains no more: finished, stopped, diverged or failed."""
+def ended_status(status: str, error: BaseException | None) -> str:
+    """A run's status once it trains no more: finished, stopped, diverged or failed (a kept run's
+    error is not kept: a failed kept run counts as diverged, by far the likeliest failure)."""
     if status == FINISHED:
         return FINISHED_RUN
     if status == FAILED:
