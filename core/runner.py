@@ -7,9 +7,10 @@ turns, so `start()` after `stop()` continues at exactly the next step.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from core import scheduler as scheduler_module
 from core.scheduler import Place, Scheduler
 
 IDLE, RUNNING, STOPPED, FINISHED, FAILED = "idle", "running", "stopped", "finished", "failed"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,9 @@ class BackgroundRun:
         self.error: BaseException | None = None
         self._scheduler = scheduler  # None: the server's
         self._recorded = threading.Event()  # set by each new record
+        # Called each time the run stops training (finished, failed or stopped), in the thread that
+        # saw it end: a training worker, or whoever stopped it. Keep them short (a queue's put).
+        self.on_end: list[Callable[[], None]] = []
 
     @property
     def scheduler(self) -> Scheduler:
@@ -65,9 +70,11 @@ class BackgroundRun:
             record = next(self._generator)
         except StopIteration:
             self.status = FINISHED
+            self._ended()
             return False
         except Exception as error:  # noqa: BLE001 - reported to the page
             self.error, self.status = error, FAILED
+            self._ended()
             return False
         self._times.append(time.perf_counter())
         self.records.append(record)
@@ -86,6 +93,14 @@ class BackgroundRun:
         self.scheduler.withdraw(self, wait)
         if self.status == RUNNING:
             self.status = STOPPED
+            self._ended()
+
+    def _ended(self) -> None:
+        for callback in list(self.on_end):
+            try:
+                callback()
+            except Exception:  # noqa: BLE001 - a listener's failure must not stop the run or its page
+                log.exception("a run's end listener failed")
 
     def release(self) -> None:
         """Stop for good and drop the generator and the records (their session is gone)."""

@@ -52,3 +52,28 @@ def test_progress_reports_rate_and_time_left():
     progress = run.progress()
     run.stop()
     assert progress.per_second > 0 and progress.seconds_left > 0 and 0 < progress.fraction < 1
+
+
+def test_each_end_of_training_is_told_once_and_a_failing_listener_changes_nothing():
+    ends = []
+    run = BackgroundRun(iter(range(1, 4)), total=3)
+    run.on_end.append(lambda: ends.append(run.status))
+    run.on_end.append(lambda: 1 / 0)
+    while run.step():
+        pass
+    assert ends == [FINISHED] and run.records == [1, 2, 3]
+    failing = BackgroundRun((1 / 0 for _ in range(1)), total=1)
+    failing.on_end.append(lambda: ends.append(failing.status))
+    failing.step()
+    assert ends == [FINISHED, FAILED]
+
+
+def test_a_stop_is_an_end_of_training_too():
+    ends = []
+    run = BackgroundRun(iter(range(10**9)), total=10**9)
+    run.on_end.append(lambda: ends.append(run.status))
+    run.start()
+    wait_until(lambda: len(run.records) > 3)
+    run.stop()
+    run.stop()  # already stopped: nothing more to tell
+    assert ends == [STOPPED]
