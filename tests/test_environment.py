@@ -1,0 +1,111 @@
+"""The environment's settings: read in one place (core/environment.py), each with its default and
+bound, a bad value logged once with the default used, and the README's table in step with the code."""
+
+import logging
+import subprocess
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+
+from core import environment
+from core.environment import DEFAULTS, VARIABLES, Environment
+
+ROOT = Path(__file__).resolve().parent.parent
+NAMES = [variable.name for variable in VARIABLES]
+
+
+@pytest.fixture(autouse=True)
+def unset(monkeypatch, fresh_environment):
+    """Every test starts from an environment that sets none of the variables, with an empty cache."""
+    for name in NAMES:
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_each_setting_has_one_variable_in_the_order_of_its_field():
+    assert [variable.field for variable in VARIABLES] == [field.name for field in fields(Environment)]
+    assert len(set(NAMES)) == len(NAMES) and all(name.startswith("LIVELAB_") for name in NAMES)
+
+
+def test_unset_variables_give_the_defaults():
+    assert environment.current() == DEFAULTS == Environment(
+        data_dir=Path("data"), download=True, max_steps=None, training_slots=None, training_threads=None)
+
+
+@pytest.mark.parametrize("name,value,field,expected", [
+    ("LIVELAB_DATA_DIR", "/srv/mnist", "data_dir", Path("/srv/mnist")),
+    ("LIVELAB_DOWNLOAD", "0", "download", False),
+    ("LIVELAB_DOWNLOAD", "1", "download", True),
+    ("LIVELAB_MAX_STEPS", "12", "max_steps", 12),
+    ("LIVELAB_MAX_STEPS", " 60 ", "max_steps", 60),
+    ("LIVELAB_MAX_STEPS", "1000000", "max_steps", 1_000_000),
+    ("LIVELAB_TRAINING_SLOTS", "3", "training_slots", 3),
+    ("LIVELAB_TRAINING_THREADS", "1", "training_threads", 1),
+])
+def test_a_good_value_is_used(monkeypatch, caplog, name, value, field, expected):
+    monkeypatch.setenv(name, value)
+    with caplog.at_level(logging.WARNING):
+        assert getattr(environment.current(), field) == expected
+    assert caplog.records == []
+
+
+@pytest.mark.parametrize("name,value", [
+    ("LIVELAB_DOWNLOAD", "no"), ("LIVELAB_DOWNLOAD", "false"), ("LIVELAB_DOWNLOAD", "2"),
+    ("LIVELAB_MAX_STEPS", "0"), ("LIVELAB_MAX_STEPS", "-5"), ("LIVELAB_MAX_STEPS", "ten"),
+    ("LIVELAB_MAX_STEPS", "1.5"), ("LIVELAB_MAX_STEPS", "1000001"), ("LIVELAB_MAX_STEPS", "²"),
+    ("LIVELAB_TRAINING_SLOTS", "0"), ("LIVELAB_TRAINING_SLOTS", "-1"), ("LIVELAB_TRAINING_SLOTS", "inf"),
+    ("LIVELAB_TRAINING_SLOTS", "65"),
+    ("LIVELAB_TRAINING_THREADS", "0"), ("LIVELAB_TRAINING_THREADS", "many"), ("LIVELAB_TRAINING_THREADS", "257"),
+])
+def test_a_bad_value_is_logged_once_and_the_default_used(monkeypatch, caplog, name, value):
+    monkeypatch.setenv(name, value)
+    variable = VARIABLES[NAMES.index(name)]
+    with caplog.at_level(logging.WARNING):
+        for _ in range(3):  # a page reruns many times: one warning
+            assert environment.current() == DEFAULTS
+    [record] = caplog.records
+    assert record.levelno == logging.WARNING
+    assert name in record.getMessage() and repr(value) in record.getMessage() and variable.unset in record.getMessage()
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_an_empty_value_means_unset(monkeypatch, caplog, value):
+    for name in NAMES:
+        monkeypatch.setenv(name, value)
+    with caplog.at_level(logging.WARNING):
+        assert environment.current() == DEFAULTS
+    assert caplog.records == []
+
+
+def test_a_changed_environment_is_seen_and_a_bad_value_logged_once(monkeypatch, caplog):
+    with caplog.at_level(logging.WARNING):
+        monkeypatch.setenv("LIVELAB_MAX_STEPS", "5")
+        assert environment.current().max_steps == 5
+        monkeypatch.setenv("LIVELAB_MAX_STEPS", "0")
+        assert environment.current().max_steps is None
+        monkeypatch.setenv("LIVELAB_MAX_STEPS", "7")
+        assert environment.current().max_steps == 7
+        monkeypatch.setenv("LIVELAB_MAX_STEPS", "0")  # seen before: not logged again
+        assert environment.current().max_steps is None
+        monkeypatch.delenv("LIVELAB_MAX_STEPS")
+        assert environment.current().max_steps is None
+    assert len(caplog.records) == 1
+
+
+def test_the_bounds_agree_with_what_uses_the_values():
+    from core.regression import REGRESSION_BOUNDS
+    from core.scheduler import MAX_DEFAULT_SLOTS
+    from core.training import CLASSIFIER_BOUNDS
+
+    by_field = {variable.field: variable for variable in VARIABLES}
+    assert by_field["max_steps"].bounds == CLASSIFIER_BOUNDS["max_steps"] == REGRESSION_BOUNDS["max_steps"]
+    assert by_field["training_slots"].unset.endswith(f"at most {MAX_DEFAULT_SLOTS}")
+
+
+def test_the_sidebar_reads_the_environment_without_torch():
+    # The home page draws before torch has loaded (ui/app_sidebar.py), and the sidebar reads the environment.
+    code = "import sys, core.environment, ui.app_sidebar; print('torch' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
