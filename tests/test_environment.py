@@ -1,7 +1,9 @@
 """The environment's settings: read in one place (core/environment.py), each with its default and
 bound, a bad value logged once with the default used, and the README's table in step with the code."""
 
+import ast
 import logging
+import re
 import subprocess
 import sys
 from dataclasses import fields
@@ -14,6 +16,7 @@ from core.environment import DEFAULTS, VARIABLES, Environment
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = [variable.name for variable in VARIABLES]
+HARNESS_ONLY = {"LIVELAB_CHROMIUM"}  # the browser tests' own variable (tests/browser/harness.py), not the app's
 
 
 @pytest.fixture(autouse=True)
@@ -101,6 +104,37 @@ def test_the_bounds_agree_with_what_uses_the_values():
     by_field = {variable.field: variable for variable in VARIABLES}
     assert by_field["max_steps"].bounds == CLASSIFIER_BOUNDS["max_steps"] == REGRESSION_BOUNDS["max_steps"]
     assert by_field["training_slots"].unset.endswith(f"at most {MAX_DEFAULT_SLOTS}")
+
+
+def test_every_livelab_name_anywhere_is_a_setting():
+    """A name in the README, a benchmark or a test that the app does not read is a typo or a leftover."""
+    files = [ROOT / "README.md", ROOT / "Makefile", *ROOT.glob(".ci/*"),
+             *(path for path in ROOT.rglob("*.py") if not any(part.startswith(".") for part in path.parts))]
+    found = {(name, path.relative_to(ROOT).as_posix()) for path in files if path.is_file()
+             for name in re.findall(r"LIVELAB_[A-Z_]+", path.read_text(encoding="utf-8"))}
+    assert sorted(item for item in found if item[0] not in {*NAMES, *HARNESS_ONLY}) == []
+
+
+def reads_the_environment(source: str) -> bool:
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in ("environ", "environb", "getenv"):
+            return True
+        if isinstance(node, ast.ImportFrom) and node.module == "os" and \
+                any(alias.name in ("environ", "environb", "getenv") for alias in node.names):
+            return True
+    return False
+
+
+def test_only_core_environment_reads_the_environment():
+    app = [ROOT / "app.py", *(path for folder in ("core", "ui", "app_pages") for path in (ROOT / folder).rglob("*.py"))]
+    readers = [path.relative_to(ROOT).as_posix() for path in app if reads_the_environment(path.read_text())]
+    assert readers == ["core/environment.py"]
+
+
+def test_the_reading_check_sees_a_read():
+    assert reads_the_environment("import os\nos.environ.get('X')")
+    assert reads_the_environment("from os import getenv\ngetenv('X')")
+    assert not reads_the_environment("import os\nos.replace('a', 'b')")
 
 
 def test_the_sidebar_reads_the_environment_without_torch():
