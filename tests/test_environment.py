@@ -106,6 +106,34 @@ def test_the_bounds_agree_with_what_uses_the_values():
     assert by_field["training_slots"].unset.endswith(f"at most {MAX_DEFAULT_SLOTS}")
 
 
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def readme_table(text: str = README) -> list[list[str]]:
+    """The rows of the README's table "Settings from the environment", without the code marks."""
+    section = text[text.index("### Settings from the environment"):]
+    table = re.search(r"^\|.*?(?=\n\n|\Z)", section, re.S | re.M).group(0).splitlines()
+    assert table[0].replace(" ", "") == "|variable|default|values|meaning|"
+    return [[cell.strip().replace("`", "") for cell in row.strip("|").split("|")] for row in table[2:]]
+
+
+def test_the_readme_table_lists_every_variable_and_no_other():
+    rows = readme_table()
+    readme_names = [row[0] for row in rows]
+    assert [name for name in NAMES if name not in readme_names] == [], "missing from the README's table"
+    assert [name for name in readme_names if name not in NAMES] == [], "in the README but not in core/environment.py"
+
+
+def test_the_readme_table_says_what_the_code_does():
+    expected = [[v.name, v.unset, v.accepts, v.meaning] for v in VARIABLES]
+    assert readme_table() == expected
+
+
+def test_the_table_reader_sees_a_missing_row():
+    without = re.sub(r"^\| `LIVELAB_MAX_STEPS`.*\n", "", README, flags=re.M)
+    assert [row[0] for row in readme_table(without)] == [name for name in NAMES if name != "LIVELAB_MAX_STEPS"]
+
+
 def test_every_livelab_name_anywhere_is_a_setting():
     """A name in the README, a benchmark or a test that the app does not read is a typo or a leftover."""
     files = [ROOT / "README.md", ROOT / "Makefile", *ROOT.glob(".ci/*"),
