@@ -152,7 +152,7 @@ def main() -> None:
                              "the rest)")
     args = parser.parse_args()
     data = load_data(args)
-    print(f"threads   training budget {threads.TRAINING_THREADS} of {threads.TORCH_DEFAULT_THREADS} cores, "
+    print(f"threads   training budget {threads.training_budget()} of {threads.TORCH_DEFAULT_THREADS} cores, "
           f"{scheduler_module.server().slots} training slots")
     if "accuracy" in args.only:
         tutorial_accuracy(data)

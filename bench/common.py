@@ -64,7 +64,7 @@ def load_data(args: argparse.Namespace) -> ImageData:
         sys.exit(f"{args.data} not found: {data.note}")
     print(f"dataset {data.name}{' (MNIST-sized copy of the bundled digits)' if args.mnist_sized else ''}: "
           f"{len(data.train_y)} train / {len(data.test_y)} test images; "
-          f"torch {torch.__version__}, {threads.TRAINING_THREADS} threads for training")
+          f"torch {torch.__version__}, {threads.training_budget()} threads for training")
     return data
 
 

@@ -58,7 +58,7 @@ def classifier(name: str, preset: presets.Preset, data: ImageData, args: argpars
     lines, script_seconds = run_script(export.script(spec, config, data.name), args, "--data", args.root)
     print(f"{name:<10} page defaults, 1 epoch on {data.name} ({len(records)} steps), accuracy on all "
           f"{len(data.test_y)} test images: page's run {page_accuracy:.4f} ({page_seconds:.1f} s, "
-          f"{threads.TRAINING_THREADS} threads), script {lines[-1].split()[-1]} ({script_seconds:.1f} s; "
+          f"{threads.training_budget()} threads), script {lines[-1].split()[-1]} ({script_seconds:.1f} s; "
           f"{lines[0]})", flush=True)
 
 
@@ -68,7 +68,7 @@ def regression(args: argparse.Namespace) -> None:
     records, page_seconds = timed(lambda: list(run.train()))
     lines, script_seconds = run_script(export.script(spec, config), args)
     print(f"regression page defaults, {config.steps} steps: last-10 loss of the page's run {last_loss(records):.4g} "
-          f"({page_seconds:.1f} s, {threads.TRAINING_THREADS} threads), script {lines[-1].split()[-1]} "
+          f"({page_seconds:.1f} s, {threads.training_budget()} threads), script {lines[-1].split()[-1]} "
           f"({script_seconds:.1f} s; {lines[0]})", flush=True)
 
 
@@ -76,7 +76,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_data_arguments(parser)
     parser.add_argument("--only", nargs="*", default=["cnn", "lstm", "regression"])
-    parser.add_argument("--script-threads", type=int, default=threads.TRAINING_THREADS,
+    parser.add_argument("--script-threads", type=int, default=threads.training_budget(),
                         help="torch threads for the scripts (default: the page's; 0: torch's own default)")
     args = parser.parse_args()
     data = load_data(args) if {"cnn", "lstm"} & set(args.only) else None

@@ -27,10 +27,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from core import environment
 from core.catalog import DATASETS, DIGIT_CLASSES, FASHION_CLASSES
 from core.preprocess import to_mnist
 
-DATA_DIR_ENV = "LIVELAB_DATA_DIR"  # moves the data folder (default ./data)
 DOWNLOAD_PREFIX = ".download-"  # our temporary download folders, inside the data folder
 ABANDONED_AFTER_S = 3600  # one older than this was left by a process that died mid-download
 DOWNLOAD_TIMEOUT_S = 20  # per socket operation; a dead network should fail fast, not hang a page
@@ -50,7 +50,8 @@ class ImageData:
 
 
 def default_root() -> Path:
-    return Path(os.environ.get(DATA_DIR_ENV, "data"))
+    """The data folder: LIVELAB_DATA_DIR, by default ./data (core/environment.py)."""
+    return environment.current().data_dir
 
 
 def load_images(name: str = "mnist", root: str | os.PathLike | None = None,

@@ -14,13 +14,11 @@ gets all of them, several get one each.
     scheduler.place(job)        # where it stands in line, while it waits for a turn
 
 Settings: LIVELAB_TRAINING_SLOTS (runs advanced at once) and LIVELAB_TRAINING_THREADS (torch
-threads shared among them); README, "A class on one link".
+threads shared among them), read by core/environment.py; README, "A class on one link".
 """
 
 from __future__ import annotations
 
-import logging
-import os
 import threading
 import time
 from collections import deque
@@ -29,16 +27,13 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from core import threads
+from core import environment, threads
 from core.base import inline, resolve
 
 T = TypeVar("T")
 
-SLOTS_ENV = "LIVELAB_TRAINING_SLOTS"
 MAX_DEFAULT_SLOTS = 4  # more workers than this only fight over Python's lock (each step has Python work)
 QUANTUM_S = 0.5  # a run's turn; a step in progress always finishes first
-
-log = logging.getLogger(__name__)
 
 
 class Job(Protocol):
@@ -54,17 +49,10 @@ class Place:
     seconds: float
 
 
-def slots_from(cores: int, override: str | None) -> int:
-    """The number of runs advanced at once: the environment's value when it is a positive whole
-    number; otherwise (logged when it was set) one per core, at most MAX_DEFAULT_SLOTS."""
-    default = max(1, min(cores, MAX_DEFAULT_SLOTS))
-    if override is None or override.strip() == "":
-        return default
-    text = override.strip()
-    if text.isdigit() and int(text) > 0:
-        return int(text)
-    log.warning("%s=%r is not a positive whole number; using %d training slots", SLOTS_ENV, override, default)
-    return default
+def slots_for(cores: int, override: int | None = None) -> int:
+    """The number of runs advanced at once: `override` (the environment's count) when given;
+    otherwise one per core, at most MAX_DEFAULT_SLOTS."""
+    return override or max(1, min(cores, MAX_DEFAULT_SLOTS))
 
 
 class Scheduler:
@@ -228,14 +216,13 @@ def server() -> Scheduler:
     global _server
     with _server_lock:
         if _server is None:
-            cores = threads.TORCH_DEFAULT_THREADS
-            _server = Scheduler(slots_from(cores, os.environ.get(SLOTS_ENV)), threads.TRAINING_THREADS)
+            slots = slots_for(threads.TORCH_DEFAULT_THREADS, environment.current().training_slots)
+            _server = Scheduler(slots, threads.training_budget())
         return _server
 
 
 def browser_here() -> None:
     """A browser on this machine draws the pages (a local `streamlit run`): from now on training
     leaves it a core (core/threads.py)."""
-    server().set_threads(threads.training_threads(threads.TORCH_DEFAULT_THREADS,
-                                                  os.environ.get(threads.TRAINING_THREADS_ENV), browser_here=True))
+    server().set_threads(threads.training_budget(browser_here=True))
 

@@ -14,7 +14,8 @@ neither slows the other.
 The budget is every core on a hosted server, where each student's browser runs on the student's own
 machine, and every core but one once a browser on the server's machine draws the pages (a local
 `streamlit run` opened on localhost): training threads that spin against the browser slow a live run
-down (README, "Threads", has the measurements). LIVELAB_TRAINING_THREADS overrides the choice.
+down (README, "Threads", has the measurements). LIVELAB_TRAINING_THREADS overrides the choice
+(core/environment.py).
 
 numpy's BLAS (OpenBLAS) runs on one thread in this process: the app's numpy work is t-SNE and PCA on
 a few hundred points, which one thread does faster, and an embedding frame must come out the same
@@ -31,21 +32,27 @@ from contextlib import contextmanager, suppress
 import torch
 from threadpoolctl import threadpool_limits
 
-TRAINING_THREADS_ENV = "LIVELAB_TRAINING_THREADS"
+from core import environment
+
 threadpool_limits(limits=1, user_api="blas")  # numpy's BLAS, for the whole process (see above)
 
 
-def training_threads(cores: int, override: str | None = None, browser_here: bool = False) -> int:
+def training_threads(cores: int, override: int | None = None, browser_here: bool = False) -> int:
     """torch threads for training on a machine where torch would use `cores`: `override` (the
-    environment variable's text) when it names a positive count; otherwise every core, less one when
-    a browser on this machine draws the pages (a teacher's laptop), at least one."""
-    if override and override.strip().isdigit() and int(override) > 0:
-        return int(override)
+    environment's count) when given; otherwise every core, less one when a browser on this machine
+    draws the pages (a teacher's laptop), at least one."""
+    if override:
+        return override
     return max(1, cores - 1) if browser_here else cores
 
 
 TORCH_DEFAULT_THREADS = torch.get_num_threads()  # the machine's cores, read before anything lowers it
-TRAINING_THREADS = training_threads(TORCH_DEFAULT_THREADS, os.environ.get(TRAINING_THREADS_ENV))  # hosted
+
+
+def training_budget(browser_here: bool = False) -> int:
+    """torch threads for training on this machine, as the environment sets them now (on a hosted
+    server unless `browser_here`)."""
+    return training_threads(TORCH_DEFAULT_THREADS, environment.current().training_threads, browser_here)
 
 
 def use_for_training(count: int) -> int:

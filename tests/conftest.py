@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import torch
 
+from core import environment
 from core.data import ImageData, bundled_digits
 
 IDX_FILES = {
@@ -57,6 +58,15 @@ def app_env(monkeypatch, tmp_path):
     monkeypatch.setenv("LIVELAB_MAX_STEPS", "12")
     monkeypatch.setenv("LIVELAB_DOWNLOAD", "0")
     return tmp_path
+
+
+@pytest.fixture
+def fresh_environment():
+    """core.environment with its parse cache emptied, so that a bad value this test sets is logged
+    here even if an earlier test logged it (each distinct value is logged once per process)."""
+    environment.value_of.cache_clear()
+    yield environment
+    environment.value_of.cache_clear()
 
 
 ROOT_APP = str(Path(__file__).resolve().parent.parent / "app.py")

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 import torch
 
-import core.data as data_module
 from core.data import RAW_FILES, bundled_digits, load_images
 from tests.conftest import write_idx
 
@@ -188,7 +187,7 @@ def test_the_layouts_give_mnists_real_file_sizes():
 
 
 def test_data_folder_comes_from_the_environment(tmp_path, monkeypatch):
-    monkeypatch.setenv(data_module.DATA_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv("LIVELAB_DATA_DIR", str(tmp_path))
     write_idx(tmp_path, "MNIST", n_train=20, n_test=10)
     assert load_images("mnist", download=False).name == "mnist"
 

@@ -6,8 +6,9 @@ import time
 
 import pytest
 
+from core import environment
 from core.runner import FAILED, FINISHED, RUNNING, STOPPED, BackgroundRun
-from core.scheduler import SLOTS_ENV, Scheduler, slots_from
+from core.scheduler import Scheduler, slots_for
 from tests.conftest import wait_until
 
 
@@ -149,22 +150,25 @@ def test_with_one_slot_a_lone_run_gets_every_thread():
     assert seen[-1] == 2
 
 
-@pytest.mark.parametrize("override,expected", [
+@pytest.mark.parametrize("value,expected", [
     (None, 2), ("", 2), ("3", 3), (" 5 ", 5),  # the environment wins when it names a positive count
 ])
-def test_slots_come_from_the_cores_or_the_environment(override, expected):
-    assert slots_from(2, override) == expected
+def test_slots_come_from_the_cores_or_the_environment(value, expected, monkeypatch):
+    if value is not None:
+        monkeypatch.setenv("LIVELAB_TRAINING_SLOTS", value)
+    assert slots_for(2, environment.current().training_slots) == expected
 
 
-@pytest.mark.parametrize("override", ["0", "-1", "two", "1.5", "inf"])
-def test_bad_slot_counts_are_refused_with_a_warning(override, caplog):
+@pytest.mark.parametrize("value", ["0", "-1", "two", "1.5", "inf", "65"])
+def test_bad_slot_counts_are_refused_with_a_warning(value, monkeypatch, caplog, fresh_environment):
+    monkeypatch.setenv("LIVELAB_TRAINING_SLOTS", value)
     with caplog.at_level(logging.WARNING):
-        assert slots_from(2, override) == 2
-    assert SLOTS_ENV in caplog.text
+        assert slots_for(2, environment.current().training_slots) == 2
+    assert "LIVELAB_TRAINING_SLOTS" in caplog.text
 
 
 def test_default_slots_follow_the_cores_but_stay_few():
-    assert [slots_from(cores, None) for cores in (1, 2, 4, 16)] == [1, 2, 4, 4]
+    assert [slots_for(cores) for cores in (1, 2, 4, 16)] == [1, 2, 4, 4]
 
 
 def test_a_scheduler_needs_a_slot_and_a_thread():

@@ -29,11 +29,20 @@ def restore_default_count():
 @pytest.mark.parametrize("cores,override,browser_here,expected", [
     (2, None, False, 2), (8, None, False, 8),  # a hosted server: every core
     (2, None, True, 1), (8, None, True, 7), (1, None, True, 1),  # a browser on the machine: one core for it
-    (2, "3", False, 3), (8, " 3 ", True, 3),  # the environment variable wins...
-    (2, "0", False, 2), (2, "many", True, 1), (2, "-4", False, 2), (2, "", True, 1),  # ...when it names a count
+    (2, 3, False, 3), (8, 3, True, 3),  # the environment's count wins
 ])
 def test_training_threads_follow_the_cores_and_the_browser(cores, override, browser_here, expected):
     assert threads.training_threads(cores, override, browser_here) == expected
+
+
+@pytest.mark.parametrize("value,browser_here,expected", [
+    ("3", False, 3), (" 3 ", True, 3),  # LIVELAB_TRAINING_THREADS wins...
+    ("0", False, None), ("many", True, None), ("-4", False, None), ("", True, None),  # ...when it names a count
+])
+def test_the_training_budget_reads_the_environment(value, browser_here, expected, monkeypatch):
+    monkeypatch.setenv("LIVELAB_TRAINING_THREADS", value)
+    chosen = threads.training_threads(threads.TORCH_DEFAULT_THREADS, None, browser_here)
+    assert threads.training_budget(browser_here) == (expected or chosen)
 
 
 def test_a_page_thread_keeps_one_thread_when_training_starts_elsewhere():

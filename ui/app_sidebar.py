@@ -5,11 +5,11 @@ background (ui/preload.py). Pages that train call `use_torch_here()` first."""
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from core import environment
 from core.catalog import DATASETS
 from ui import preload
 from ui.i18n import labeller, language_selector, t
@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     from core.data import ImageData
 
 DATASET_KEY, DEVICE_KEY = "dataset", "device"  # in session state; a share link carries the dataset too
-MAX_STEPS_ENV = "LIVELAB_MAX_STEPS"  # caps every training run (tests, slow demo machines)
-DOWNLOAD_ENV = "LIVELAB_DOWNLOAD"  # "0": never try the network (offline classrooms, tests)
 
 
 def draw() -> None:
@@ -71,7 +69,7 @@ def device() -> str:
 
 
 def _download() -> bool:
-    return os.environ.get(DOWNLOAD_ENV, "1") != "0"
+    return environment.current().download  # LIVELAB_DOWNLOAD
 
 
 def dataset() -> ImageData:
@@ -82,9 +80,3 @@ def dataset() -> ImageData:
     if data.note:
         st.warning(t("common.fallback", wanted=t(f"common.datasets.{name}"), reason=data.note), icon="⚠️")
     return data
-
-
-def max_steps() -> int | None:
-    """The step cap from the environment, if any."""
-    value = os.environ.get(MAX_STEPS_ENV, "")
-    return int(value) if value.isdigit() and int(value) > 0 else None

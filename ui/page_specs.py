@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from core import presets
+from core import environment, presets
 from core.models import KERNEL_SIZES, RNN_CELLS, ModelSpec
 from core.presets import Preset, TrainingConfig
 from core.regression import HIDDEN_MODES, TARGETS
@@ -49,7 +49,7 @@ class PageSpec:
         and the device chosen in the app's sidebar."""
         own = {control.name for control in self.page_controls}
         return self.preset.split({k: v for k, v in settings.items() if k not in own},
-                                 max_steps=app_sidebar.max_steps(), device=app_sidebar.device())
+                                 max_steps=environment.current().max_steps, device=app_sidebar.device())
 
 
 CNN = PageSpec("cnn", presets.CNN, (
