@@ -40,12 +40,14 @@ class Environment:
     max_steps: int | None = None  # a cap on every training run's steps; None: no cap
     training_slots: int | None = None  # runs trained at once; None: core/scheduler.py's choice from the cores
     training_threads: int | None = None  # torch threads for training; None: core/threads.py's choice
+    database_url: str = ""  # where the class's results are kept; "": a SQLite file in the data folder
+    teacher_password: str = ""  # opens the Class page (st.secrets["teacher_password"] comes first); "": closed
 
 
 @dataclass(frozen=True)
 class Variable:
     """One environment variable. A value is a whole number within `bounds`, one of `choices`'
-    words, or (neither given) any text, taken as a path."""
+    words, or (neither given) text: `text` says what it is, a folder is taken as a path."""
 
     name: str
     field: str  # the Environment field it sets
@@ -53,6 +55,7 @@ class Variable:
     meaning: str  # one line: what it does
     bounds: tuple[int, int] | None = None  # lowest and highest whole number accepted
     choices: tuple[tuple[str, Any], ...] | None = None  # (word, value) pairs
+    text: str = "a folder"  # what a text value is, in words
 
     @property
     def accepts(self) -> str:
@@ -60,7 +63,7 @@ class Variable:
             return "a whole number from {:,} to {:,}".format(*self.bounds)
         if self.choices:
             return " or ".join(word for word, _ in self.choices)
-        return "a folder"
+        return self.text
 
     def parse(self, text: str | None) -> Any:
         """The field's value for the variable's raw text (None: unset); a bad value is logged and
@@ -76,7 +79,7 @@ class Variable:
             value = int(word) if word.isascii() and word.isdigit() else None
             good = value is not None and self.bounds[0] <= value <= self.bounds[1]
         else:
-            value, good = Path(word), True
+            value, good = (Path(word) if self.text == "a folder" else word), True
         if not good:
             log.warning("%s=%r is not %s; using the default (%s)", self.name, text, self.accepts, self.unset)
             return default
@@ -105,6 +108,12 @@ VARIABLES = (
              "every core, one less while a browser on the server's machine draws the pages",
              "how many torch threads the training runs share",
              bounds=(1, 256)),
+    Variable("LIVELAB_DATABASE_URL", "database_url", "a SQLite file in the data folder",
+             "where the class's results are kept (a PostgreSQL URL where several servers serve one class)",
+             text="a SQLAlchemy URL"),
+    Variable("LIVELAB_TEACHER_PASSWORD", "teacher_password", "none: the Class page stays closed",
+             "the teacher's password for the Class page (st.secrets' teacher_password comes first)",
+             text="any text"),
 )
 
 

@@ -45,6 +45,8 @@ def test_unset_variables_give_the_defaults():
     ("LIVELAB_MAX_STEPS", "1000000", "max_steps", 1_000_000),
     ("LIVELAB_TRAINING_SLOTS", "3", "training_slots", 3),
     ("LIVELAB_TRAINING_THREADS", "1", "training_threads", 1),
+    ("LIVELAB_DATABASE_URL", "postgresql+psycopg://lab@db/class", "database_url", "postgresql+psycopg://lab@db/class"),
+    ("LIVELAB_TEACHER_PASSWORD", " s3cret word ", "teacher_password", "s3cret word"),
 ])
 def test_a_good_value_is_used(monkeypatch, caplog, name, value, field, expected):
     monkeypatch.setenv(name, value)
