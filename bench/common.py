@@ -20,7 +20,7 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from core import threads  # noqa: E402
+from core import catalog, threads  # noqa: E402
 from core.data import ImageData, load_images  # noqa: E402
 from core.run import Run  # noqa: E402
 from core.runner import BackgroundRun  # noqa: E402
@@ -44,7 +44,7 @@ def timed(fn):
 
 
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", default="digits", choices=("digits", "mnist", "fashion-mnist"))
+    parser.add_argument("--data", default="digits", choices=catalog.names())
     parser.add_argument("--root", default=None, help="data folder holding MNIST/raw (default: ./data)")
     parser.add_argument("--mnist-sized", action="store_true",
                         help="timings at MNIST scale, offline: the bundled digits tiled to 60k/10k images "

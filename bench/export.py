@@ -80,8 +80,8 @@ def main() -> None:
                         help="torch threads for the scripts (default: the page's; 0: torch's own default)")
     args = parser.parse_args()
     data = load_data(args) if {"cnn", "lstm"} & set(args.only) else None
-    if data is not None and data.name not in export.TORCHVISION_DATASETS:
-        readable = " or ".join(export.TORCHVISION_DATASETS)
+    if data is not None and data.name not in export.loadable():
+        readable = " or ".join(export.loadable())
         print(f"cnn, lstm  skipped: an exported script reads {readable} (--data mnist --root DIR)")
     elif data is not None:
         args.root = str(Path(args.root or default_root()).resolve())

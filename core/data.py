@@ -1,4 +1,5 @@
-"""Datasets for Live Lab: MNIST / Fashion-MNIST through torchvision, with a bundled fallback.
+"""Loading the datasets of core/catalog.py: torchvision's (MNIST, Fashion-MNIST) from their raw files,
+with a bundled fallback.
 
 Everything is returned as uint8 tensors, loaded once and shared read-only; batches are
 converted to float by the training code. The raw files in the data folder are checked before
@@ -27,8 +28,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from core import environment
-from core.catalog import DATASETS, DIGIT_CLASSES, FASHION_CLASSES
+from core import catalog, environment
 from core.preprocess import to_mnist
 
 DOWNLOAD_PREFIX = ".download-"  # our temporary download folders, inside the data folder
@@ -45,7 +45,7 @@ class ImageData:
     test_x: torch.Tensor  # (M, 28, 28) uint8
     test_y: torch.Tensor  # (M,) int64
     classes: tuple[str, ...]
-    name: str  # the dataset actually loaded: "mnist", "fashion-mnist" or "digits"
+    name: str  # the dataset actually loaded, as core/catalog.py names it: "mnist", "fashion-mnist", "digits"
     note: str = ""  # why a fallback was used, or ""
 
 
@@ -54,16 +54,16 @@ def default_root() -> Path:
     return environment.current().data_dir
 
 
-def load_images(name: str = "mnist", root: str | os.PathLike | None = None,
+def load_images(name: str = catalog.DEFAULT, root: str | os.PathLike | None = None,
                 download: bool = True) -> ImageData:
-    """Load `name` from `root` (downloading if allowed), or fall back to the bundled digits."""
-    if name not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}; choose one of {DATASETS}")
-    if name == "digits":
+    """Load the catalog's `name` from `root` (downloading if allowed), or fall back to the bundled digits.
+    ValueError for a name the catalog does not have."""
+    dataset = catalog.entry(name)
+    if dataset.torchvision_class is None:  # the bundled digits themselves
         return bundled_digits()
     root = Path(root) if root is not None else default_root()
     try:
-        return _load_torchvision(name, root, download)
+        return _load_torchvision(dataset, root, download)
     except _UnusableFiles as error:
         reason = str(error)
     except Exception as error:  # noqa: BLE001 - any failure to get the files means "use the fallback"
@@ -75,17 +75,14 @@ class _UnusableFiles(Exception):
     """The raw files cannot be loaded; the message names each bad file and why, for the page's notice."""
 
 
-FOLDERS = {"mnist": "MNIST", "fashion-mnist": "FashionMNIST"}  # torchvision's layout: <root>/<folder>/raw
-
-
-def _load_torchvision(name: str, root: Path, download: bool) -> ImageData:
-    """Load the four raw files in root/<Dataset>/raw (torchvision's layout), downloading a checked set
-    through torchvision first if one is bad.
+def _load_torchvision(dataset: catalog.Dataset, root: Path, download: bool) -> ImageData:
+    """Load the four raw files in root/<folder>/raw (torchvision's layout), downloading a checked set
+    through the entry's torchvision class first if one is bad.
 
     Files on disk are only read here: a teacher's copy, even a broken one, is never deleted. It can be
     replaced only by a complete download that passed the same checks.
     """
-    raw = root / FOLDERS[name] / "raw"
+    raw = root / dataset.folder / "raw"
     problems = _raw_problems(raw)
     if problems and not download:
         raise _UnusableFiles(f"{_summary(problems, raw)}; downloading is off")
@@ -93,11 +90,11 @@ def _load_torchvision(name: str, root: Path, download: bool) -> ImageData:
         from torchvision import datasets  # only to download: importing it takes a second
 
         try:
-            _download_into_place(datasets.MNIST if name == "mnist" else datasets.FashionMNIST, root, raw)
+            _download_into_place(getattr(datasets, dataset.torchvision_class), root, raw)
         except Exception as error:  # noqa: BLE001 - no network, a bad mirror, a bad file: say so, fall back
             failure = str(error) if isinstance(error, _UnusableFiles) else _describe(error)
             raise _UnusableFiles(f"{_summary(problems, raw)}; download failed: {failure}") from error
-    return _read_raw(raw, name)
+    return _read_raw(raw, dataset)
 
 
 def _download_into_place(cls, root: Path, raw: Path) -> None:
@@ -132,11 +129,11 @@ def _remove_abandoned_downloads(root: Path) -> None:
             if folder.is_dir() and time.time() - folder.stat().st_mtime > ABANDONED_AFTER_S:
                 shutil.rmtree(folder, ignore_errors=True)
 
-def _read_raw(raw: Path, name: str) -> ImageData:
+def _read_raw(raw: Path, dataset: catalog.Dataset) -> ImageData:
     """Read the four checked raw files (what torchvision's MNIST reads: unsigned bytes after the header)."""
     train_x, train_y, test_x, test_y = (_read_idx(raw / file, layout) for file, layout in RAW_FILES.items())
     return ImageData(train_x=train_x, train_y=train_y.long(), test_x=test_x, test_y=test_y.long(),
-                     classes=DIGIT_CLASSES if name == "mnist" else FASHION_CLASSES, name=name)
+                     classes=dataset.classes, name=dataset.name)
 
 
 def _read_idx(path: Path, layout: _IdxFile) -> torch.Tensor:
@@ -277,7 +274,7 @@ def bundled_digits(note: str = "", seed: int = 0) -> ImageData:
     return ImageData(
         train_x=_to_uint8(train_x), train_y=train_y,
         test_x=_to_uint8(big[test_idx]), test_y=labels[test_idx],
-        classes=DIGIT_CLASSES, name="digits", note=note,
+        classes=catalog.entry("digits").classes, name="digits", note=note,
     )
 
 

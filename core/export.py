@@ -31,17 +31,12 @@ from collections.abc import Sequence
 from string import Template
 from typing import Any
 
-from core import presets
+from core import catalog, presets
 from core.models import RNN_CELLS, CNNSpec, ModelSpec, RegressorSpec, RNNClassifierSpec
 from core.presets import Preset, TrainingConfig, settings_of
 from core.regression import RegressionConfig
 from core.training import EVAL_BATCH, ClassifierConfig
 
-# dataset -> (torchvision's class, which is also its folder under --data; the name; what the images show)
-TORCHVISION_DATASETS = {
-    "mnist": ("MNIST", "MNIST", "handwritten digits"),
-    "fashion-mnist": ("FashionMNIST", "Fashion-MNIST", "pictures of clothes"),
-}
 # target -> (its code in the script's window(), in words)
 TARGET_CODE = {
     "cos": ("np.cos(t)", "cos(t)"),
@@ -134,7 +129,7 @@ $network
 
 def load(root, train, download):
     """$dataset_name images as uint8 (N, 28, 28) and their labels (N,), from root/$folder/raw."""
-    split = datasets.$folder(root, train=train, download=download)
+    split = datasets.$torchvision_class(root, train=train, download=download)
     return split.data, split.targets
 
 
@@ -304,37 +299,41 @@ LSTM_DETACH = "(h[0].detach(), h[1].detach())  # an LSTM's state is a pair (h, c
 RESET = "prediction, _ = model(as_sequence(x, args.device))  # (1, T, 1), every window starting from zeros"
 
 
-def script(spec: ModelSpec, config: TrainingConfig, dataset: str = "mnist") -> str:
+def script(spec: ModelSpec, config: TrainingConfig, dataset: str = catalog.DEFAULT) -> str:
     """The page's run as a standalone Python script: `spec` and `config` as `Preset.split` returns them,
-    `dataset` the run's ("mnist" or "fashion-mnist"; a regression needs none). ValueError for a dataset
+    `dataset` the run's (a name in core/catalog.py; a regression needs none). ValueError for a dataset
     torchvision cannot load (the bundled digits) or a spec that does not go with the config."""
     if isinstance(spec, RegressorSpec) != isinstance(config, RegressionConfig):
         raise ValueError(f"a {spec.name} network does not go with a {type(config).__name__}")
     if isinstance(config, RegressionConfig):
         return _regression(spec, config)
-    if dataset not in TORCHVISION_DATASETS:
-        raise ValueError(f"dataset={dataset!r}: a script loads {' or '.join(TORCHVISION_DATASETS)} (torchvision's)")
-    return _classifier(spec, config, dataset)
+    if dataset not in loadable():
+        raise ValueError(f"dataset={dataset!r}: a script loads {' or '.join(loadable())} (torchvision's)")
+    return _classifier(spec, config, catalog.entry(dataset))
 
 
-def file_name(spec: ModelSpec, config: TrainingConfig, dataset: str = "mnist") -> str:
+def loadable() -> tuple[str, ...]:
+    """The datasets a script can load: the catalog's that torchvision has (not the bundled digits)."""
+    return tuple(name for name, dataset in catalog.BY_NAME.items() if dataset.torchvision_class is not None)
+
+
+def file_name(spec: ModelSpec, config: TrainingConfig, dataset: str = catalog.DEFAULT) -> str:
     """The script's file name: page, dataset and seed, e.g. cnn_mnist_seed1.py."""
     parts = [spec.name] + ([] if isinstance(spec, RegressorSpec) else [dataset]) + [f"seed{config.seed}"]
     return "_".join(parts).replace("-", "_") + ".py"
 
 
-def _classifier(spec: CNNSpec | RNNClassifierSpec, config: ClassifierConfig, dataset: str) -> str:
-    folder, dataset_name, shows = TORCHVISION_DATASETS[dataset]
+def _classifier(spec: CNNSpec | RNNClassifierSpec, config: ClassifierConfig, dataset: catalog.Dataset) -> str:
     cnn = isinstance(spec, CNNSpec)
-    title = f"{'CNN' if cnn else _cell(spec.cell)} on {dataset_name}"
+    title = f"{'CNN' if cnn else _cell(spec.cell)} on {dataset.title}"
     network, learns = _network(spec)
     linear = config.lr_schedule == "linear"
     return _fill(
-        CLASSIFIER, title=title, model="CNN" if cnn else "RNN", network=network, folder=folder,
-        dataset_name=dataset_name,
-        header=_header(spec, config, title, f"{learns} to tell {dataset_name}'s {shows} apart.", dataset,
-                       "torch, torchvision and numpy",
-                       f" --data DIR\n\nwhere DIR holds {folder}/raw, as torchvision lays it out "
+        CLASSIFIER, title=title, model="CNN" if cnn else "RNN", network=network, folder=dataset.folder,
+        torchvision_class=dataset.torchvision_class, dataset_name=dataset.title,
+        header=_header(spec, config, title, f"{learns} to tell {dataset.title}'s {dataset.shows} apart.",
+                       dataset.name, "torch, torchvision and numpy",
+                       f" --data DIR\n\nwhere DIR holds {dataset.folder}/raw, as torchvision lays it out "
                        "(--download puts it there)."),
         seed=config.seed, epochs=config.epochs, batch_size=config.batch_size, lr=repr(config.lr),
         eval_every=config.eval_every, test_size=config.test_size, eval_batch=EVAL_BATCH,
@@ -391,13 +390,13 @@ def _target_parts(config: RegressionConfig) -> dict[str, str]:
 def _header(spec: ModelSpec, config: TrainingConfig, title: str, summary: str, dataset: str, needs: str,
             usage: str) -> str:
     """The script's docstring: what it does, how to run it, and the settings that write it again."""
-    settings = settings_of(spec, config) | ({"dataset": dataset} if dataset not in ("", "mnist") else {})
+    settings = settings_of(spec, config) | ({"dataset": dataset} if dataset not in ("", catalog.DEFAULT) else {})
     words = " ".join(f"{name}={value}" for name, value in settings.items())
     about = (f"Same seed, same settings: the page's run, step for step, as far as torch allows. The settings, "
              f"as the page's sidebar and share links name them (`python -m core.export {spec.name}` followed by "
              f"them writes this script again):")
     return HEADER.substitute(title=title, summary=textwrap.fill(_capital(summary), 100), needs=needs, usage=usage,
-                             file=file_name(spec, config, dataset or "mnist"), about=textwrap.fill(about, 100),
+                             file=file_name(spec, config, dataset or catalog.DEFAULT), about=textwrap.fill(about, 100),
                              settings=textwrap.fill(words, 100, initial_indent="    ", subsequent_indent="    "))
 
 
@@ -457,9 +456,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if kind not in presets.BY_NAME:
             raise ValueError(f"unknown page {kind!r}; choose one of {', '.join(presets.BY_NAME)}")
         preset = presets.BY_NAME[kind]
-        extra = {} if isinstance(preset.model, RegressorSpec) else {"dataset": "mnist"}
+        extra = {} if isinstance(preset.model, RegressorSpec) else {"dataset": catalog.DEFAULT}
         settings = parse_settings(preset, pairs, extra)
-        dataset = settings.pop("dataset", "mnist")
+        dataset = settings.pop("dataset", catalog.DEFAULT)
         text = script(*preset.split(settings), dataset=dataset)
     except ValueError as error:
         print(f"core.export: {error}", file=sys.stderr)

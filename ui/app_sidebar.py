@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from core import environment
-from core.catalog import DATASETS
+from core import catalog, environment
 from ui import preload
-from ui.i18n import labeller, language_selector, t
+from ui.i18n import dataset_label, dataset_labeller, language_selector, t
 
 if TYPE_CHECKING:
     from core.data import ImageData
@@ -22,9 +21,9 @@ DATASET_KEY, DEVICE_KEY = "dataset", "device"  # in session state; a share link 
 
 def draw() -> None:
     language_selector()
-    if DATASET_KEY not in st.session_state and st.query_params.get(DATASET_KEY) in DATASETS:
+    if DATASET_KEY not in st.session_state and st.query_params.get(DATASET_KEY) in catalog.names():
         st.session_state[DATASET_KEY] = st.query_params[DATASET_KEY]  # a shared link names its dataset
-    st.sidebar.selectbox(t("common.dataset"), DATASETS, key=DATASET_KEY, format_func=labeller("common.datasets"))
+    st.sidebar.selectbox(t("common.dataset"), catalog.names(), key=DATASET_KEY, format_func=dataset_labeller())
     devices, auto = _devices()
     if st.session_state.get(DEVICE_KEY) not in devices:
         st.session_state[DEVICE_KEY] = "auto"
@@ -74,9 +73,9 @@ def _download() -> bool:
 
 def dataset() -> ImageData:
     """The dataset chosen in the sidebar; says so on screen when a fallback was used."""
-    name = st.session_state.get(DATASET_KEY, DATASETS[0])
-    with st.spinner(t("common.loading_dataset", name=t(f"common.datasets.{name}"))):
+    name = st.session_state.get(DATASET_KEY, catalog.DEFAULT)
+    with st.spinner(t("common.loading_dataset", name=dataset_label(name))):
         data = preload.dataset(name, _download())
     if data.note:
-        st.warning(t("common.fallback", wanted=t(f"common.datasets.{name}"), reason=data.note), icon="⚠️")
+        st.warning(t("common.fallback", wanted=dataset_label(name), reason=data.note), icon="⚠️")
     return data

@@ -22,7 +22,7 @@ from core.run import REGRESSION, Run
 from core.run_history import Summary, summarize
 from core.runner import FAILED, RUNNING
 from ui import app_sidebar, controls, runs, weights_view
-from ui.i18n import t
+from ui.i18n import dataset_label, t
 from ui.page_specs import PageSpec
 
 DIFFERS = "background-color: #fef3c7"  # a setting that differs between the compared runs
@@ -122,7 +122,7 @@ def _settings_table(page: PageSpec, chosen: Sequence[Summary], label: Callable) 
         controls.shown(page.key, control, s.settings[control.name]) if control.name in s.settings else "–"
         for s in chosen] for control in page.all_controls}
     if chosen[0].kind != REGRESSION:
-        rows[t("common.dataset")] = [t(f"common.datasets.{s.dataset}") for s in chosen]
+        rows[t("common.dataset")] = [dataset_label(s.dataset) for s in chosen]
     rows[t("history.start")] = [s.weights_from or t("history.start_seed") for s in chosen]
     table = pd.DataFrame.from_dict(rows, orient="index", columns=[label(s) for s in chosen])
     return table, table.nunique(axis=1) > 1

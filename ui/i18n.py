@@ -2,7 +2,8 @@
 
 A file `locales/en/cnn.toml` with `title = "..."` provides the key "cnn.title"; nested
 tables add dotted parts ("cnn.controls.lr"). Every language must have every key (a test
-checks), so a missing key shows up as "[key]" in development, never as a crash.
+checks), so a missing key shows up as "[key]" in development, never as a crash. A dataset's label is
+not here but in its entry in core/catalog.py, with the rest of what describes it (`dataset_labeller`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from functools import cache
 from pathlib import Path
 
 import streamlit as st
+
+from core import catalog
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 LANGUAGES = {"en": "English", "zh": "中文"}
@@ -61,6 +64,19 @@ def labeller(prefix: str) -> Callable[[object], str]:
     now, because Streamlit may call format_func later, outside this script run."""
     lang = language()
     return lambda option: translate(lang, f"{prefix}.{option}")
+
+
+def dataset_labeller() -> Callable[[str], str]:
+    """A dataset's label in the session's language, from its entry in core/catalog.py (a widget's
+    format_func, so the language is fixed now, like `labeller`'s); a name the catalog does not have (an
+    uploaded file's) as it is."""
+    lang = language()
+    return lambda name: catalog.BY_NAME[name].labels[lang] if name in catalog.BY_NAME else name
+
+
+def dataset_label(name: str) -> str:
+    """The dataset's label in the session's language (see `dataset_labeller`)."""
+    return dataset_labeller()(name)
 
 
 def has(key: str) -> bool:

@@ -12,7 +12,7 @@ import streamlit as st
 import torch
 from torch import nn
 
-from core import figures
+from core import catalog, figures
 from core.data import ImageData
 from core.inspect_cnn import CNNView, look_inside_cnn
 from core.models import CNN, RNNClassifier, snapshot
@@ -23,7 +23,7 @@ from core.weights import CLASSIFIER_NETWORKS, Weights
 from ui import page_specs, runs
 from ui.canvas import canvas
 from ui.controls import current
-from ui.i18n import t
+from ui.i18n import dataset_label, t
 from ui.placement_view import show_among_test_digits
 from ui.weights_view import network_label, read_upload
 
@@ -109,8 +109,9 @@ def show_prediction(reader: Reader, probs: np.ndarray) -> None:
         key=f"{PAGE_KEY}.probs.{reader.key}")
     if reader.training_step is not None:
         st.caption(t("playground.still_training", model=model, step=reader.training_step))
-    if reader.dataset == "fashion-mnist":
-        st.caption(t("playground.other_dataset", model=model, dataset=t(f"common.datasets.{reader.dataset}")))
+    dataset = catalog.BY_NAME.get(reader.dataset)  # None: no dataset named, or one this app does not have
+    if dataset is not None and not dataset.digits:  # its answers are not digits: say what they are
+        st.caption(t("playground.other_dataset", model=model, dataset=dataset_label(dataset.name)))
 
 
 def show_cnn_inside(view: CNNView, image: np.ndarray, label: str) -> None:
@@ -149,7 +150,7 @@ def offer_quick_run(data: ImageData) -> None:
         return
     spec, config = cnn.split(current(cnn.key, cnn.controls))
     config = config.replace(max_steps=min(QUICK_STEPS, config.max_steps or QUICK_STEPS))
-    st.info(t("playground.no_model", steps=config.max_steps, dataset=t(f"common.datasets.{data.name}")), icon="🧠")
+    st.info(t("playground.no_model", steps=config.max_steps, dataset=dataset_label(data.name)), icon="🧠")
     if st.button(t("playground.quick_train", steps=config.max_steps), type="primary", key=f"{PAGE_KEY}.quick_train"):
         runs.begin(cnn.key, lambda: classifier_run(spec, config, data, current(cnn.key, cnn.controls)))
         st.info(t("playground.quick_training"), icon="⏳")

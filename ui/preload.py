@@ -17,7 +17,7 @@ import importlib
 import threading
 from typing import TYPE_CHECKING
 
-from core.catalog import DATASETS
+from core.catalog import DEFAULT
 
 if TYPE_CHECKING:
     from core.data import ImageData
@@ -85,4 +85,4 @@ def _warm_up(download: bool) -> None:
     # "Threads"); frozen objects are left out of them.
     gc.freeze()
     _torch_ready.set()
-    dataset(DATASETS[0], download)
+    dataset(DEFAULT, download)

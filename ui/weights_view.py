@@ -10,13 +10,12 @@ from collections.abc import Callable, Collection
 import streamlit as st
 
 from core.base import MAX_UPLOAD_BYTES
-from core.catalog import DATASETS
 from core.data import ImageData
 from core.presets import NOT_SETTINGS
 from core.run import Run
 from core.weights import Weights, WeightsError, load, to_bytes
 from ui import controls, runs
-from ui.i18n import t
+from ui.i18n import dataset_label, t
 from ui.page_specs import BY_NETWORK, PageSpec
 
 LIMIT_MB = MAX_UPLOAD_BYTES // 2**20
@@ -89,8 +88,7 @@ def describe(weights: Weights, name: str) -> str:
     values = dict(name=name, network=network_label(weights.spec.name), shape=shape, steps=f"{weights.steps:,}")
     if weights.dataset is None:
         return t("history.file_ok", **values)
-    dataset = t(f"common.datasets.{weights.dataset}") if weights.dataset in DATASETS else weights.dataset
-    return t("history.file_ok_on", dataset=dataset, **values)
+    return t("history.file_ok_on", dataset=dataset_label(weights.dataset), **values)
 
 
 def network_settings(page: PageSpec, weights: Weights) -> dict[controls.Control, object]:
@@ -114,7 +112,7 @@ def continue_from_file(page: PageSpec, start: Callable[..., Run], data: ImageDat
         st.error(t("history.errors.not_offered", settings=", ".join(outside)), icon="🚫")
         return
     if data is not None and weights.dataset not in (None, data.name):
-        st.info(t("history.other_dataset", dataset=t(f"common.datasets.{data.name}")), icon="ℹ️")
+        st.info(t("history.other_dataset", dataset=dataset_label(data.name)), icon="ℹ️")
     current = runs.get(page.key)
     training = current is not None and current.job.running
     if st.button(t("history.train_from_file"), type="primary", key=f"{page.key}.btn.train_from_file",
