@@ -1,8 +1,9 @@
-"""Shared fixtures: tiny datasets written in torchvision's raw IDX layout, and settings that
-keep every training run in the tests to a few steps."""
+"""Shared fixtures: tiny datasets written in torchvision's raw IDX layout, settings that keep every
+training run in the tests to a few steps, and a throwaway PostgreSQL cluster."""
 
 from __future__ import annotations
 
+import os
 import struct
 import time
 from pathlib import Path
@@ -13,6 +14,7 @@ import torch
 
 from core import environment
 from core.data import ImageData, bundled_digits
+from tests import postgres
 
 IDX_FILES = {
     True: ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
@@ -49,6 +51,23 @@ def tiny_digits(digits) -> ImageData:
     train = torch.randperm(len(digits.train_y), generator=g)[:600]
     return ImageData(digits.train_x[train], digits.train_y[train], digits.test_x[:200], digits.test_y[:200],
                      digits.classes, "digits")
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A PostgreSQL cluster of the tests' own (tests/postgres.py), for the whole session. Without PostgreSQL's
+    binaries the tests that need it fail under CI (the environment variable CI is set: they must run there)
+    and are skipped elsewhere."""
+    bin_dir = postgres.binaries()
+    if bin_dir is None:
+        reason = ("PostgreSQL is not installed (no initdb on the PATH or in /usr/lib/postgresql/*/bin): "
+                  "apt-get install postgresql")
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    cluster = postgres.Cluster.create(bin_dir)
+    yield cluster
+    cluster.remove()
 
 
 @pytest.fixture
