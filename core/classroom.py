@@ -1,0 +1,83 @@
+"""The class on this server: every run on the registry, each ended run's result in the store, the
+lesson's name and the teacher's step cap. One per server process (`server()`); pages and the
+session owner tell it what happens, the Class page reads it.
+
+    classroom = Classroom(Registry(), ResultsStore(url))
+    run_id = classroom.track("session", "cnn", run)   # on the board; its result stored when it ends
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+from core import environment
+from core.registry import ENDED, Registry, RunRow, student_label
+from core.results import Result, ResultsStore, default_url, this_server
+from core.run import Run
+from core.run_history import Summary
+
+ANONYMOUS = "Student {n}"  # the stored name of a student who typed none (the board translates its own)
+
+
+class Classroom:
+    def __init__(self, registry: Registry, store: ResultsStore):
+        self.registry, self.store = registry, store
+        self.lesson = ""  # the teacher's name for this lesson, stored with each result
+        self.step_cap: int | None = None  # the teacher's cap on the steps of runs started from now on
+        self.server = this_server()
+
+    def track(self, session: str, page: str, run: Run) -> str:
+        """Put `run` on the board; each time it stops training its result is stored (one row per run,
+        the latest). Returns its id on the board."""
+        run_id = self.registry.add(session, page, run)
+        run.job.on_end.append(lambda: self._store(run_id))
+        return run_id
+
+    def keep(self, run_id: str, summary: Summary) -> None:
+        self.registry.keep(run_id, summary)
+
+    def release(self, session: str) -> None:
+        """The session is gone for good: its runs leave the board; what they reached stays stored."""
+        for row in self.registry.snapshot().runs:
+            if row.session == session and row.steps:
+                self.store.record(self.result(row))
+        self.registry.release(session)
+
+    def stop_every_run(self) -> int:
+        """The teacher's Stop: every run that trains stops after its current step. Returns how many."""
+        training = [run for run in self.registry.live_runs() if run.job.running]
+        for run in training:
+            run.pause()  # without waiting for each step in progress
+        return len(training)
+
+    def result(self, row: RunRow) -> Result:
+        """A row of the board as the store keeps it: a run still paused (or, as its session is
+        released, waiting) counts as stopped where it is."""
+        status = row.status if row.status in ENDED else "stopped"
+        now = datetime.now(UTC)
+        return Result(
+            id=row.run_id, ended_at=now, lesson=self.lesson, lesson_day=now.date(), server=self.server,
+            session=row.session, name=student_label(row.student, ANONYMOUS), page=row.page,
+            settings=dict(row.settings), steps=row.steps, total_steps=row.total, loss=row.loss,
+            accuracy=row.accuracy, whole_test=row.whole_test, status=status)
+
+    def _store(self, run_id: str) -> None:
+        row = self.registry.row(run_id)
+        if row is not None and row.steps:
+            self.store.record(self.result(row))
+
+
+_server: Classroom | None = None
+_lock = threading.Lock()
+
+
+def server() -> Classroom:
+    """This process's class, made on first use: its results go where LIVELAB_DATABASE_URL says, by
+    default a SQLite file in the data folder."""
+    global _server
+    with _lock:
+        if _server is None:
+            settings = environment.current()
+            _server = Classroom(Registry(), ResultsStore(settings.database_url or default_url(settings.data_dir)))
+        return _server
