@@ -91,14 +91,6 @@ class Evaluation:
     confidence: np.ndarray  # (N,) float16: the probability it gave that class
     gallery_index: np.ndarray  # (G,) test-set indices shown in the gallery, misclassified first
 
-    @property
-    def gallery_pred(self) -> np.ndarray:
-        return self.predicted[self.gallery_index]
-
-    @property
-    def gallery_conf(self) -> np.ndarray:
-        return self.confidence[self.gallery_index]
-
     def in_cell(self, true_labels: np.ndarray, true: int, predicted: int) -> np.ndarray:
         """Indices of the subset's images of class `true` that were predicted `predicted`
         (`true_labels`: the subset's labels)."""

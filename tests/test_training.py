@@ -64,7 +64,7 @@ def test_gallery_lists_mistakes_first(tiny_digits):
     config = ClassifierConfig(eval_every=100, embed_method="none", max_steps=1, test_size=100, gallery_size=30)
     evaluation = next(train_classifier(seeded(CNN, 0), tiny_digits, config)).evaluation
     truth = tiny_digits.test_y[evaluation.gallery_index].numpy()
-    wrong = evaluation.gallery_pred != truth
+    wrong = evaluation.predicted[evaluation.gallery_index] != truth
     assert len(truth) == 30 and wrong.any()
     assert not np.any(np.diff(wrong.astype(int)) > 0)  # once correct ones start, no mistake follows
 
