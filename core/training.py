@@ -299,8 +299,8 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, num_classes: in
 
 
 def whole_test_accuracy(model: nn.Module, data: ImageData) -> float:
-    """Accuracy on the whole test set. Training runs test a subset (the tutorial's first 2000 images)
-    to stay cheap; this is the figure to quote once a run is over."""
+    """Accuracy on the whole test set. Training runs test a subset (the first config.test_size test
+    images) to stay cheap; this is the figure to quote once a run is over."""
     evaluation, _ = evaluate(model, data.test_x, data.test_y, len(data.classes))
     return evaluation.accuracy
 
