@@ -14,11 +14,11 @@ from torch import nn
 M = TypeVar("M", bound=nn.Module)
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # server.maxUploadSize in .streamlit/config.toml; a file's size is checked again
 T = TypeVar("T")
-Aside = Callable[[Callable[[], T]], "Future[T]"]  # runs a task, maybe on another thread; its result to come
+Aside = Callable[[Callable[[], T]], "Future[T]"]  # runs a task, here or aside: the contract is core/pipeline.py's
 
 
 def inline(task: Callable[[], T]) -> Future[T]:
-    """Run `task` here and now (the Aside for a caller with no other thread to offer)."""
+    """Run `task` here and now (the Aside for a caller with no other thread to offer; core/pipeline.py)."""
     future: Future[T] = Future()
     resolve(future, task)
     return future

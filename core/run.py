@@ -110,7 +110,7 @@ def classifier_run(spec: ModelSpec, config: ClassifierConfig, data: ImageData,
     spec = dataclasses.replace(spec, num_classes=len(data.classes))
     model = _start_from(spec.build(config.seed), weights)
 
-    def aside(task):  # evaluations on a worker no run needs, when there is one
+    def aside(task):  # evaluations on a worker no run needs, else inline (core/pipeline.py)
         return (scheduler or scheduler_module.server()).aside(task)
     job = BackgroundRun(train_classifier(model, data, config, aside), total_steps(len(data.train_y), config), scheduler)
     return Run(CLASSIFIER, spec, config, {"model": model}, job, _settings(spec, config, settings), data,

@@ -111,10 +111,8 @@ class Scheduler:
             return Place(ahead, self.quantum_s * (ahead // self.slots + 1))
 
     def aside(self, task: Callable[[], T]) -> Future[T]:
-        """Run `task` (a run's evaluation) on a worker no run needs now, while the caller goes on: an
-        idle worker, or one already running side tasks (it takes them in turn, so a run's evaluations
-        keep their order); with neither, run it here and now. Either way its result is the same
-        (core.training evaluates on one torch thread wherever it is)."""
+        """Run `task` (a run's evaluation) on a worker no run needs now, else here and now; what a
+        run may rely on, and when a task runs where, is stated once in core/pipeline.py."""
         with self._changed:
             if self._idle + self._aside_busy > len(self._aside) and not self._line:
                 future: Future[T] = Future()

@@ -17,7 +17,6 @@ import copy
 import dataclasses
 import functools
 import math
-from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from core import threads
 from core.base import Aside, TrainingDiverged, check_bounds, check_loss, inline, pick_device
 from core.data import ImageData, as_float
 from core.embedding import project
+from core.pipeline import Pipeline
 
 OPTIMIZERS = ("adam", "sgd")
 LR_SCHEDULES = ("constant", "linear")
@@ -90,14 +90,6 @@ class Evaluation:
     predicted: np.ndarray  # (N,) uint8: the class predicted for each test image of the subset
     confidence: np.ndarray  # (N,) float16: the probability it gave that class
     gallery_index: np.ndarray  # (G,) test-set indices shown in the gallery, misclassified first
-
-    @property
-    def gallery_pred(self) -> np.ndarray:
-        return self.predicted[self.gallery_index]
-
-    @property
-    def gallery_conf(self) -> np.ndarray:
-        return self.confidence[self.gallery_index]
 
     def in_cell(self, true_labels: np.ndarray, true: int, predicted: int) -> np.ndarray:
         """Indices of the subset's images of class `true` that were predicted `predicted`
@@ -160,9 +152,9 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
     NaN, infinite or explodes.
 
     Evaluations (and embedding frames) run on a frozen copy of the network through `aside`, which may
-    run them on another core while training goes on (core.scheduler); each record still carries its
-    own, and records come in order, so a step waits for its evaluation before it is yielded. The same
-    config gives the same records whichever way they ran.
+    run them on another core while training goes on; records still come in order, each with its own
+    evaluation (core/pipeline.py states how). The same config gives the same records whichever way
+    they ran.
     """
     device = pick_device(config.device)
     model.to(device)
@@ -172,14 +164,8 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
     per_epoch = steps_per_epoch(n_train, config.batch_size)
     total = total_steps(n_train, config)
     schedule = make_lr_schedule(config.lr_schedule, optimizer, total)
-    test_x, test_y = data.test_x[: config.test_size], data.test_y[: config.test_size]  # views: no copy per run
-    embed_n = min(config.embed_points, len(test_y)) if config.embed_method != "none" else 0
-    # One frame at the first evaluation in each later block of embed_every steps (and at the end); none at
-    # step 1, so the first loss point is never held up by a cold t-SNE start.
-    last_embed_block = 0
-    last_frame: Future | None = None  # the newest frame's check: the next frame starts from its layout
-    waiting: deque[tuple[dict, Future | None]] = deque()  # trained steps, each with its pending check
-    evaluations_ahead = 0  # checks among them: each holds a copy of the network
+    evaluator = Evaluator(data, config, total, aside)
+    pipeline = Pipeline(_record)  # records in order, each once its evaluation is done
 
     step = 0
     for epoch in range(config.epochs):
@@ -188,45 +174,70 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
             index = order[i * config.batch_size:(i + 1) * config.batch_size]
             x = as_float(data.train_x[index], device)  # (B, 28, 28)
             y = data.train_y[index].to(device)
+            lr = optimizer.param_groups[0]["lr"]  # this step's rate: the schedule moves it after the step
             model.train()
             logits, _ = model(x)
             loss = F.cross_entropy(logits, y)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
-            lr = optimizer.param_groups[0]["lr"]
             optimizer.step()
             schedule.step()
             step += 1
             try:
-                fields = dict(step=step, total_steps=total, epoch=epoch, loss=check_loss(loss.item(), step, config.lr),
-                              lr=lr)
-            except TrainingDiverged:  # the steps before it still come out: the curve shows the blow-up
-                while waiting:
-                    yield _record(*waiting.popleft())
-                raise
-            check = None
-            if is_eval_step(step, total, config.eval_every):
-                frame = embed_n if embed_n and (step // config.embed_every > last_embed_block or step == total) else 0
-                check = aside(functools.partial(_check, _frozen(model), test_x, test_y, len(data.classes),
-                                                config.gallery_size, frame, config.embed_method,
-                                                last_frame if frame else None))
-                if frame:
-                    last_embed_block, last_frame = step // config.embed_every, check
-                evaluations_ahead += 1
-            waiting.append((fields, check))
-            while waiting and (len(waiting) > MAX_WAITING or evaluations_ahead > MAX_EVALUATIONS_AHEAD
-                               or waiting[0][1] is None or waiting[0][1].done()):
-                fields, check = waiting.popleft()
-                evaluations_ahead -= check is not None
-                yield _record(fields, check)
+                loss_value = check_loss(loss.item(), step, config.lr)
+            except TrainingDiverged as blow_up:  # the steps before it still come out: the curve shows it
+                yield from pipeline.drain(then_raise=blow_up)
+            evaluation = None
+            if is_eval_step(step, total, config.eval_every):  # started aside: training goes on meanwhile
+                evaluation = evaluator.start(model, step)
+            yield from pipeline.put(dict(step=step, total_steps=total, epoch=epoch, loss=loss_value, lr=lr), evaluation)
             if step >= total:
-                while waiting:
-                    yield _record(*waiting.popleft())
+                yield from pipeline.drain()
                 return
 
 
-MAX_WAITING = 200  # steps trained ahead of a slow evaluation before training waits for it
-MAX_EVALUATIONS_AHEAD = 2  # ...or evaluations queued (each holds a copy of the network: eval_every may be 1)
+class FrameSchedule:
+    """Which evaluations also make an embedding frame, and the frame each starts from.
+
+    One frame at the first evaluation in each block of `every` steps after the first block, and one
+    at the last step: none in the first block, so the first loss point never waits for a cold
+    t-SNE start. Each frame is warm-started from the previous frame's layout (core.embedding): so
+    `previous` is that frame's evaluation, which the next one waits for only after its own forward
+    pass (`_check`)."""
+
+    def __init__(self, points: int, every: int, total: int):
+        self.points, self.every, self.total = points, every, total  # points: 0 for no frames
+        self.previous: Future | None = None
+        self._block = 0  # the block of `every` steps that has the newest frame
+
+    def due(self, step: int) -> bool:
+        """Whether the evaluation at `step` makes a frame."""
+        return self.points > 0 and (step // self.every > self._block or step == self.total)
+
+    def made(self, step: int, evaluation: Future) -> None:
+        """The evaluation at `step` makes a frame: the next frame starts from its layout."""
+        self._block, self.previous = step // self.every, evaluation
+
+
+class Evaluator:
+    """A run's evaluations on its test subset (the first config.test_size test images), each on a
+    frozen copy of the network, started through `aside` (core/pipeline.py) so training can go on."""
+
+    def __init__(self, data: ImageData, config: ClassifierConfig, total: int, aside: Aside):
+        self.x, self.y = data.test_x[: config.test_size], data.test_y[: config.test_size]  # views: no copy per run
+        self.num_classes, self.config, self.aside = len(data.classes), config, aside
+        points = min(config.embed_points, len(self.y)) if config.embed_method != "none" else 0
+        self.frames = FrameSchedule(points, config.embed_every, total)
+
+    def start(self, model: nn.Module, step: int) -> Future[tuple[Evaluation, EmbeddingFrame | None]]:
+        """The evaluation at `step`, with an embedding frame when one is due."""
+        frame = self.frames.due(step)
+        evaluation = self.aside(functools.partial(
+            _check, _frozen(model), self.x, self.y, self.num_classes, self.config.gallery_size,
+            self.frames.points if frame else 0, self.config.embed_method, self.frames.previous if frame else None))
+        if frame:
+            self.frames.made(step, evaluation)
+        return evaluation
 
 
 def _frozen(model: nn.Module) -> nn.Module:
@@ -249,8 +260,8 @@ def _check(model: nn.Module, x: torch.Tensor, y: torch.Tensor, num_classes: int,
     return evaluation, EmbeddingFrame(project(features, method, start), y[:frame_points].numpy(), method)
 
 
-def _record(fields: dict, check: Future | None) -> StepRecord:
-    evaluation, embedding = check.result() if check is not None else (None, None)
+def _record(fields: dict, result: tuple[Evaluation, EmbeddingFrame | None] | None) -> StepRecord:
+    evaluation, embedding = result or (None, None)
     return StepRecord(**fields, accuracy=evaluation.accuracy if evaluation else None, evaluation=evaluation,
                       embedding=embedding)
 
@@ -288,8 +299,8 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, num_classes: in
 
 
 def whole_test_accuracy(model: nn.Module, data: ImageData) -> float:
-    """Accuracy on the whole test set. Training runs test a subset (the tutorial's first 2000 images)
-    to stay cheap; this is the figure to quote once a run is over."""
+    """Accuracy on the whole test set. Training runs test a subset (the first config.test_size test
+    images) to stay cheap; this is the figure to quote once a run is over."""
     evaluation, _ = evaluate(model, data.test_x, data.test_y, len(data.classes))
     return evaluation.accuracy
 

@@ -52,8 +52,9 @@ def test_cnn_page_trains_and_draws_every_chart(app_env):
     marks = gallery_marks(at)
     assert len(marks) == session.config.gallery_size
     assert marks == sorted(marks, reverse=True)  # mistakes (✗) first
-    assert marks.count(True) == sum(session.records[-1].evaluation.gallery_pred !=
-                                    session.data.test_y[session.records[-1].evaluation.gallery_index].numpy())
+    evaluation = session.records[-1].evaluation
+    shown = evaluation.gallery_index
+    assert marks.count(True) == sum(evaluation.predicted[shown] != session.data.test_y[shown].numpy())
     assert not at.button(key="cnn.btn.reset").disabled
 
 

@@ -13,6 +13,7 @@ from core.models import CNN, CNNSpec
 from core.presets import settings_of
 from core.training import (
     ClassifierConfig,
+    FrameSchedule,
     is_eval_step,
     total_steps,
     train_classifier,
@@ -63,7 +64,7 @@ def test_gallery_lists_mistakes_first(tiny_digits):
     config = ClassifierConfig(eval_every=100, embed_method="none", max_steps=1, test_size=100, gallery_size=30)
     evaluation = next(train_classifier(seeded(CNN, 0), tiny_digits, config)).evaluation
     truth = tiny_digits.test_y[evaluation.gallery_index].numpy()
-    wrong = evaluation.gallery_pred != truth
+    wrong = evaluation.predicted[evaluation.gallery_index] != truth
     assert len(truth) == 30 and wrong.any()
     assert not np.any(np.diff(wrong.astype(int)) > 0)  # once correct ones start, no mistake follows
 
@@ -112,6 +113,16 @@ def test_total_steps_and_eval_schedule():
     assert total_steps(60_000, ClassifierConfig()) == 1200
     assert total_steps(60_000, ClassifierConfig(max_steps=7)) == 7
     assert [s for s in range(1, 121) if is_eval_step(s, 120, 50)] == [1, 50, 100, 120]
+
+
+def test_frames_come_at_the_first_evaluation_of_each_later_block_and_at_the_end():
+    frames, made = FrameSchedule(points=50, every=8, total=30), []
+    for step in [s for s in range(1, 31) if is_eval_step(s, 30, 5)]:  # 1, 5, 10, ..., 30
+        if frames.due(step):
+            made.append((step, frames.previous))
+            frames.made(step, f"evaluation at {step}")
+    assert made == [(10, None), (20, "evaluation at 10"), (25, "evaluation at 20"), (30, "evaluation at 25")]
+    assert not any(FrameSchedule(points=0, every=8, total=30).due(step) for step in range(1, 31))
 
 
 def test_training_leaves_grad_mode_alone(tiny_digits):
@@ -234,7 +245,7 @@ def test_a_run_that_blows_up_while_evaluations_are_pending_still_yields_every_st
 
 
 def test_training_ahead_of_slow_evaluations_holds_only_a_few_copies_of_the_network(tiny_digits):
-    from core.training import MAX_EVALUATIONS_AHEAD
+    from core.pipeline import MAX_EVALUATIONS_AHEAD
 
     started = []
     config = ClassifierConfig(embed_method="none", eval_every=1, test_size=50, max_steps=12)
