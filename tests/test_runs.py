@@ -8,7 +8,7 @@ import pytest
 from core import scheduler as scheduler_module
 from core.scheduler import Scheduler
 from tests.conftest import finish, open_page, wait_until
-from ui.runs import DRAW_SHARE, REDRAW_SECONDS, wait_after_drawing
+from ui.live import DRAW_SHARE, REDRAW_SECONDS, wait_after_drawing
 
 
 @pytest.fixture
@@ -83,9 +83,9 @@ def test_with_one_slot_a_second_student_sees_their_place_then_trains_once_the_fi
 def test_a_browser_that_opened_localhost_shares_the_servers_machine(monkeypatch, host, here):
     from types import SimpleNamespace
 
-    from ui import runs
-    monkeypatch.setattr(runs.st, "context", SimpleNamespace(headers={"Host": host} if host else {}))
-    assert runs.browser_on_this_machine() is here
+    from ui import host as host_module
+    monkeypatch.setattr(host_module.st, "context", SimpleNamespace(headers={"Host": host} if host else {}))
+    assert host_module.browser_on_this_machine() is here
 
 
 def test_while_a_run_trains_a_student_can_stop_following_and_rewind(slow_runs):
