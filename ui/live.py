@@ -20,7 +20,7 @@ from ui.i18n import t
 
 REDRAW_SECONDS = 0.3  # the live charts' refresh period while training...
 DRAW_SHARE = 0.2  # ...made longer when drawing would take more of the time: it shares the cores with training
-_live_fragments = itertools.count()  # a fresh name for each live fragment declared (see follow)
+_fragment_names = itertools.count()  # a new name for each fragment fresh_fragment declares
 _draw_seconds: weakref.WeakKeyDictionary[Run, float] = weakref.WeakKeyDictionary()  # each run's last redraw
 
 
@@ -28,13 +28,7 @@ def follow(run: Run, draw: Callable[[Sequence, bool], None]) -> None:
     """Draw the run's progress and `draw(records, training)` now and, while it trains, again every
     redraw period, in a fragment: the rest of the page stays responsive, and widgets drawn by `draw`
     rerun only the fragment. When the run ends the whole page reruns, so its buttons and status follow
-    (the status above the charts).
-
-    Each page run declares its live fragment under a new name, so a new fragment ID: the browser's
-    timer may still ask for one more redraw of the fragment it knew after the page has rerun, and
-    Streamlit skips a request for a fragment the page no longer has. When it was the same fragment,
-    that late redraw raced the page's own rerun, and the browser could keep a stale progress bar and
-    drop the status under it: "Training finished." never showed (Streamlit 1.67)."""
+    (the status above the charts). Each page run declares the live fragment anew (fresh_fragment)."""
     training = run.job.running
     period = _period(run)
 
@@ -55,11 +49,20 @@ def follow(run: Run, draw: Callable[[Sequence, bool], None]) -> None:
             st.rerun()  # the server got much busier or quieter: declare the fragment again, at the new period
 
     if training:
-        live.__qualname__ = f"{live.__qualname__}.{next(_live_fragments)}"  # the fragment ID comes from the name
-        st.fragment(live, run_every=period)()
+        fresh_fragment(live, run_every=period)()
     else:
         _status(run)  # above the progress bar and the charts, where the eye already is
         st.fragment(redraw)()
+
+
+def fresh_fragment(fn: Callable[[], None], run_every: float) -> Callable[[], None]:
+    """`fn` as a fragment that reruns every `run_every` seconds, declared under a name no earlier call
+    gave (Streamlit makes a fragment's ID from its name): a redraw that the browser's timer still asks
+    for after the page has rerun names a fragment the page no longer has, and Streamlit skips it."""
+    def fragment() -> None:
+        fn()
+    fragment.__qualname__ = f"{fn.__qualname__}.{next(_fragment_names)}"
+    return st.fragment(fragment, run_every=run_every)
 
 
 def wait_after_drawing(seconds: float, sharing: float = 1.0) -> float:
