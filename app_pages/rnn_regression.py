@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.run import mode_comparison_run, regression_run
 from core.runner import FINISHED, STOPPED
-from ui import history_view, live, run_buttons, session_runs
+from ui import app_sidebar, history_view, live, run_buttons, session_runs
 from ui.controls import sidebar
 from ui.export_view import script_download
 from ui.i18n import t
@@ -21,7 +21,7 @@ st.title(t("rnn_regression.title"))
 st.caption(t("rnn_regression.intro"))
 settings = sidebar(PAGE.key, PAGE.all_controls)
 script_download(PAGE, settings)
-spec, config = PAGE.split(settings)
+spec, config = PAGE.split(settings, **app_sidebar.fixed())
 step_delay = settings["step_delay"]
 with st.expander(t("rnn_regression.notes_title")):
     st.markdown(t("rnn_regression.notes"))

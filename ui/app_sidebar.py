@@ -6,7 +6,7 @@ background (ui/preload.py). Pages that train call `use_torch_here()` first."""
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -64,6 +64,12 @@ def use_torch_here() -> None:
     from core import threads
 
     threads.use_for_page()
+
+
+def fixed() -> dict[str, Any]:
+    """What the server and the sidebar fix for every run, whatever the page: the step cap and the
+    device, as PageSpec.split's keywords."""
+    return {"max_steps": max_steps(), "device": device()}
 
 
 def device() -> str:

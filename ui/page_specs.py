@@ -15,7 +15,6 @@ from core.models import KERNEL_SIZES, RNN_CELLS, ModelSpec
 from core.presets import Preset, TrainingConfig
 from core.regression import HIDDEN_MODES, TARGETS
 from core.training import EMBED_METHODS, LR_SCHEDULES, OPTIMIZERS
-from ui import app_sidebar
 from ui.controls import Control
 
 SEED = Control("seed", 0, 2**31 - 1)
@@ -44,12 +43,13 @@ class PageSpec:
     def all_controls(self) -> tuple[Control, ...]:
         return self.controls + self.page_controls
 
-    def split(self, settings: Mapping[str, Any]) -> tuple[ModelSpec, TrainingConfig]:
-        """The sidebar's settings -> the run's network spec and config, with the server's step cap
-        and the device chosen in the app's sidebar."""
+    def split(self, settings: Mapping[str, Any], *, max_steps: int | None,
+              device: str) -> tuple[ModelSpec, TrainingConfig]:
+        """The sidebar's settings -> the run's network spec and config, with what is not a setting
+        given: the server's step cap (None: none) and the device chosen in the app's sidebar."""
         own = {control.name for control in self.page_controls}
         return self.preset.split({k: v for k, v in settings.items() if k not in own},
-                                 max_steps=app_sidebar.max_steps(), device=app_sidebar.device())
+                                 max_steps=max_steps, device=device)
 
 
 CNN = PageSpec("cnn", presets.CNN, (

@@ -20,7 +20,7 @@ from core.preprocess import MAX_PIXELS, MAX_UPLOAD_BYTES, ImageError, Stages, de
 from core.rnn_analysis import read_rows
 from core.run import Run, classifier_run
 from core.weights import CLASSIFIER_NETWORKS, Weights
-from ui import live, page_specs, session_runs
+from ui import app_sidebar, live, page_specs, session_runs
 from ui.canvas import canvas
 from ui.controls import current
 from ui.i18n import t
@@ -147,7 +147,7 @@ def offer_quick_run(data: ImageData) -> None:
     if quick is not None and quick.job.running:
         st.info(t("playground.quick_training"), icon="⏳")
         return
-    spec, config = cnn.split(current(cnn.key, cnn.controls))
+    spec, config = cnn.split(current(cnn.key, cnn.controls), **app_sidebar.fixed())
     config = config.replace(max_steps=min(QUICK_STEPS, config.max_steps or QUICK_STEPS))
     st.info(t("playground.no_model", steps=config.max_steps, dataset=t(f"common.datasets.{data.name}")), icon="🧠")
     if st.button(t("playground.quick_train", steps=config.max_steps), type="primary", key=f"{PAGE_KEY}.quick_train"):
