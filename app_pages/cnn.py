@@ -18,7 +18,7 @@ st.caption(t("cnn.intro"))
 data = app_sidebar.dataset()
 settings = sidebar(CNN.key, CNN.all_controls)
 script_download(CNN, settings, data.name)
-spec, config = CNN.split(settings, **app_sidebar.fixed())
+spec, config = CNN.split(settings, num_classes=len(data.classes), **app_sidebar.fixed())
 
 start = partial(classifier_run, spec, config, data, settings)  # start(weights=...): from a weights file
 run = run_buttons.panel(CNN.key, start, settings, data)

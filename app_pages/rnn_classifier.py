@@ -22,7 +22,7 @@ st.caption(t("rnn_classifier.intro"))
 data = app_sidebar.dataset()
 settings = sidebar(PAGE.key, PAGE.all_controls)
 script_download(PAGE, settings, data.name)
-spec, config = PAGE.split(settings, **app_sidebar.fixed())
+spec, config = PAGE.split(settings, num_classes=len(data.classes), **app_sidebar.fixed())
 with st.expander(t("rnn_classifier.notes_title")):
     st.markdown(t("rnn_classifier.notes"))
 

@@ -17,3 +17,9 @@ def test_split_leaves_the_pages_own_settings_out_of_the_run():
     settings = {**RNN_REGRESSION.preset.settings(), "steps": 50, "step_delay": 0.05}  # step_delay: the page's own
     spec, config = RNN_REGRESSION.split(settings, max_steps=None, device="auto")
     assert spec == presets.RNN_REGRESSION.model and config == presets.RNN_REGRESSION.config.replace(steps=50)
+
+
+def test_split_gives_a_classifier_as_many_outputs_as_its_data_has_classes():
+    spec, _ = CNN.split({}, max_steps=None, device="auto", num_classes=3)
+    assert spec.num_classes == 3
+    assert CNN.split({}, max_steps=None, device="auto")[0].num_classes == presets.CNN.model.num_classes

@@ -43,13 +43,15 @@ class PageSpec:
     def all_controls(self) -> tuple[Control, ...]:
         return self.controls + self.page_controls
 
-    def split(self, settings: Mapping[str, Any], *, max_steps: int | None,
-              device: str) -> tuple[ModelSpec, TrainingConfig]:
+    def split(self, settings: Mapping[str, Any], *, max_steps: int | None, device: str,
+              num_classes: int | None = None) -> tuple[ModelSpec, TrainingConfig]:
         """The sidebar's settings -> the run's network spec and config, with what is not a setting
-        given: the server's step cap (None: none) and the device chosen in the app's sidebar."""
+        given: the server's step cap (None: none), the device chosen in the app's sidebar and, for a
+        classifier, the number of classes of its data (None: the preset's)."""
         own = {control.name for control in self.page_controls}
+        classes = {"num_classes": num_classes} if num_classes is not None else {}
         return self.preset.split({k: v for k, v in settings.items() if k not in own},
-                                 max_steps=max_steps, device=device)
+                                 max_steps=max_steps, device=device, **classes)
 
 
 CNN = PageSpec("cnn", presets.CNN, (

@@ -147,7 +147,7 @@ def offer_quick_run(data: ImageData) -> None:
     if quick is not None and quick.job.running:
         st.info(t("playground.quick_training"), icon="⏳")
         return
-    spec, config = cnn.split(current(cnn.key, cnn.controls), **app_sidebar.fixed())
+    spec, config = cnn.split(current(cnn.key, cnn.controls), num_classes=len(data.classes), **app_sidebar.fixed())
     config = config.replace(max_steps=min(QUICK_STEPS, config.max_steps or QUICK_STEPS))
     st.info(t("playground.no_model", steps=config.max_steps, dataset=t(f"common.datasets.{data.name}")), icon="🧠")
     if st.button(t("playground.quick_train", steps=config.max_steps), type="primary", key=f"{PAGE_KEY}.quick_train"):
