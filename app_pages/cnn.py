@@ -6,7 +6,7 @@ from functools import partial
 import streamlit as st
 
 from core.run import classifier_run
-from ui import app_sidebar, history_view, runs
+from ui import app_sidebar, history_view, live, run_buttons
 from ui.classifier_view import ClassifierCharts, show_before_training, whole_test_set
 from ui.controls import sidebar
 from ui.export_view import script_download
@@ -18,10 +18,10 @@ st.caption(t("cnn.intro"))
 data = app_sidebar.dataset()
 settings = sidebar(CNN.key, CNN.all_controls)
 script_download(CNN, settings, data.name)
-spec, config = CNN.split(settings)
+spec, config = CNN.split(settings, num_classes=len(data.classes), **app_sidebar.fixed())
 
 start = partial(classifier_run, spec, config, data, settings)  # start(weights=...): from a weights file
-run = runs.panel(CNN.key, start, settings, data)
+run = run_buttons.panel(CNN.key, start, settings, data)
 # Before training the data and the network are the show; once a run exists they fold away
 # (a new label, so Streamlit draws a new, closed expander) and the charts take their place.
 before = run is None
@@ -33,5 +33,5 @@ with st.expander(t("cnn.notes_title")):
 if run is not None:
     st.caption(t("common.running_on", device=str(next(run.model.parameters()).device)))
     whole_test_set(run, CNN.key)
-    runs.follow(run, ClassifierCharts(run.data, CNN.key).draw)
+    live.follow(run, ClassifierCharts(run.data, CNN.key).draw)
 history_view.show(CNN, run, start, data)  # the runs compared, downloads, training from a file

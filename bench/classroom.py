@@ -86,7 +86,7 @@ PAGES = ("cnn", "rnn-classifier", "rnn-regression")  # URL paths; a page's widge
 
 
 def train_key(page: str) -> str:
-    """The widget key of a training page's Train button (ui/runs.py)."""
+    """The widget key of a training page's Train button (ui/run_buttons.py)."""
     return f"{page.replace('-', '_')}.btn.train"
 
 

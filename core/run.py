@@ -106,8 +106,8 @@ def classifier_run(spec: ModelSpec, config: ClassifierConfig, data: ImageData,
                    weights: Mapping[str, torch.Tensor] | None = None, weights_from: str = "") -> Run:
     """A CNN or an RNN classifier of `spec`, its weights drawn from config.seed (or, given `weights`,
     a state_dict that fits `spec`, loaded strictly), trained on `data` (when started: by
-    `scheduler`, the server's by default)."""
-    spec = dataclasses.replace(spec, num_classes=len(data.classes))
+    `scheduler`, the server's by default). spec.num_classes must be len(data.classes) (else ValueError)."""
+    _check_classes(spec, data)
     model = _start_from(spec.build(config.seed), weights)
 
     def aside(task):  # evaluations on a worker no run needs, else inline (core/pipeline.py)
@@ -120,8 +120,8 @@ def classifier_run(spec: ModelSpec, config: ClassifierConfig, data: ImageData,
 def cell_comparison_run(spec: RNNClassifierSpec, config: ClassifierConfig, data: ImageData,
                         settings: Mapping[str, Any] | None = None) -> Run:
     """RNN, LSTM and GRU of `spec`'s size, same seed and batches, one step of each in turn. Without
-    embedding or gallery: the comparison draws curves only."""
-    spec = dataclasses.replace(spec, num_classes=len(data.classes))
+    embedding or gallery: the comparison draws curves only. spec.num_classes must be len(data.classes)."""
+    _check_classes(spec, data)
     quiet = config.replace(embed_method="none", gallery_size=0)
     models = cell_models(spec, quiet.seed, CELLS)
     job = BackgroundRun(compare_cells(models, data, quiet), len(models) * total_steps(len(data.train_y), quiet))
@@ -145,6 +145,12 @@ def mode_comparison_run(spec: RegressorSpec, config: RegressionConfig, settings:
     records, models = compare_modes(spec, config)
     job = BackgroundRun(paced(records, step_delay / 2), 2 * config.total_steps)
     return Run(MODE_COMPARISON, spec, config, dict(models), job, _settings(spec, config, settings))
+
+
+def _check_classes(spec: ModelSpec, data: ImageData) -> None:
+    if spec.num_classes != len(data.classes):
+        raise ValueError(f"the spec has num_classes={spec.num_classes} but the data {data.name!r} has "
+                         f"{len(data.classes)} classes: give num_classes=len(data.classes) to the spec")
 
 
 def _start_from(model: nn.Module, weights: Mapping[str, torch.Tensor] | None) -> nn.Module:

@@ -3,6 +3,7 @@
 import pytest
 import torch
 
+from core.data import ImageData
 from core.models import CNNSpec, RegressorSpec, RNNClassifierSpec
 from core.regression import RegressionConfig
 from core.run import (
@@ -51,9 +52,19 @@ def test_building_a_run_leaves_the_global_random_state_alone(tiny_digits):
     assert torch.equal(torch.rand(3), expected)
 
 
-def test_a_run_fits_the_network_to_its_data(tiny_digits):
-    run = classifier_run(CNNSpec(num_classes=3), QUICK, tiny_digits)
-    assert run.spec.num_classes == len(tiny_digits.classes) and run.model.out.out_features == 10
+@pytest.mark.parametrize("build", [classifier_run, cell_comparison_run], ids=["single", "cells"])
+def test_a_run_refuses_a_spec_whose_classes_are_not_its_datas(build, tiny_digits):
+    spec = RNNClassifierSpec(hidden_size=8, num_classes=3)
+    with pytest.raises(ValueError, match=r"num_classes=3 .* 'digits' has 10 classes"):
+        build(spec, QUICK, tiny_digits)
+
+
+def test_a_run_on_three_classes_has_three_outputs(tiny_digits):
+    train, test = tiny_digits.train_y < 3, tiny_digits.test_y < 3  # the 0s, 1s and 2s
+    three = ImageData(tiny_digits.train_x[train], tiny_digits.train_y[train], tiny_digits.test_x[test],
+                      tiny_digits.test_y[test], tiny_digits.classes[:3], "0-2")
+    run = classifier_run(CNNSpec(num_classes=3), QUICK.replace(max_steps=2, eval_every=1), three)
+    assert run.model.out.out_features == 3 and [r.evaluation.confusion.shape for r in run.train()] == [(3, 3)] * 2
 
 
 def test_run_settings_default_to_the_spec_and_config_it_was_built_from(tiny_digits):

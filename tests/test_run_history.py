@@ -109,7 +109,7 @@ def test_keeping_a_run_releases_its_generator_records_and_network(tiny_digits):
     steps = run.train()
     next(steps)  # stopped half-way: the generator holds the optimizer and the network
     model = weakref.ref(run.model)
-    optimizer_state = weakref.ref(run.job._records.gi_frame.f_locals["optimizer"])
+    optimizer_state = weakref.ref(run.job._generator.gi_frame.f_locals["optimizer"])
     del steps
     history = RunHistory()
     history.add(run)

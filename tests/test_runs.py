@@ -8,7 +8,7 @@ import pytest
 from core import scheduler as scheduler_module
 from core.scheduler import Scheduler
 from tests.conftest import finish, open_page, wait_until
-from ui.runs import DRAW_SHARE, REDRAW_SECONDS, wait_after_drawing
+from ui.live import DRAW_SHARE, REDRAW_SECONDS, fresh_fragment, wait_after_drawing
 
 
 @pytest.fixture
@@ -83,9 +83,9 @@ def test_with_one_slot_a_second_student_sees_their_place_then_trains_once_the_fi
 def test_a_browser_that_opened_localhost_shares_the_servers_machine(monkeypatch, host, here):
     from types import SimpleNamespace
 
-    from ui import runs
-    monkeypatch.setattr(runs.st, "context", SimpleNamespace(headers={"Host": host} if host else {}))
-    assert runs.browser_on_this_machine() is here
+    from ui import host as host_module
+    monkeypatch.setattr(host_module.st, "context", SimpleNamespace(headers={"Host": host} if host else {}))
+    assert host_module.browser_on_this_machine() is here
 
 
 def test_while_a_run_trains_a_student_can_stop_following_and_rewind(slow_runs):
@@ -133,6 +133,18 @@ def test_each_page_run_declares_its_live_fragment_under_a_new_id(slow_runs, monk
     assert len(live) == 2 and live[0] != live[1]  # two page runs while training, two IDs
     assert still and not set(still) & set(live)  # the stopped run's fragment has no timer and an ID of its own
     assert not at.exception
+
+
+def test_each_fresh_fragment_gets_a_name_and_so_a_fragment_id_of_its_own():
+    from streamlit.runtime.fragment import _make_fragment_identity
+
+    def live() -> None:
+        pass
+
+    first, second = fresh_fragment(live, run_every=0.3), fresh_fragment(live, run_every=0.3)
+    assert first.__qualname__ != second.__qualname__ and live.__qualname__.endswith("<locals>.live")
+    ids = {_make_fragment_identity(f, delta_path="0", additional_hash_info="").fragment_id for f in (first, second)}
+    assert len(ids) == 2  # Streamlit's own reckoning: the same place on the page, two fragments
 
 
 def test_a_new_run_follows_its_newest_step_whatever_the_student_did_with_the_last_one(slow_runs):

@@ -5,7 +5,7 @@ background (ui/preload.py). Pages that train call `use_torch_here()` first."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -61,6 +61,20 @@ def use_torch_here() -> None:
     from core import threads
 
     threads.use_for_page()
+
+
+def max_steps() -> int | None:
+    """The step cap of a run started now: the server's (LIVELAB_MAX_STEPS) or the teacher's, the lower."""
+    from core import classroom  # imports torch: only a page that trains asks
+
+    caps = [cap for cap in (environment.current().max_steps, classroom.server().step_cap) if cap]
+    return min(caps) if caps else None
+
+
+def fixed() -> dict[str, Any]:
+    """What the server and the sidebar fix for every run, whatever the page: the step cap and the
+    device, as PageSpec.split's keywords."""
+    return {"max_steps": max_steps(), "device": device()}
 
 
 def device() -> str:

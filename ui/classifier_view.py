@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 import functools
 import io
 from collections.abc import Sequence
@@ -30,9 +29,9 @@ RIGHT_COLOUR, WRONG_COLOUR = "#15803d", "#dc2626"
 
 
 def show_before_training(data: ImageData, spec: ModelSpec, seed: int) -> None:
-    """A sample training image with its label, and the network (`spec` for this data, its weights
-    drawn from `seed`) as a table of layers."""
-    model = dataclasses.replace(spec, num_classes=len(data.classes)).build(seed)
+    """A sample training image with its label, and the network (`spec`, one output per class of
+    `data`, its weights drawn from `seed`) as a table of layers."""
+    model = spec.build(seed)
     sample, table = st.columns([1, 3])
     with sample:
         st.markdown(f"**{t('charts.sample_title')}**")

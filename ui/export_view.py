@@ -10,6 +10,7 @@ from typing import Any
 import streamlit as st
 
 from core import catalog, export
+from ui import app_sidebar
 from ui.i18n import t
 from ui.page_specs import PageSpec
 
@@ -18,7 +19,7 @@ def script_download(page: PageSpec, settings: Mapping[str, Any], dataset: str | 
     """The button; `dataset` is the one the page trains on (None for the regression, which needs none).
     A script loads its data with torchvision, so the bundled digits become MNIST (the catalog's default),
     and the caption says so."""
-    spec, config = page.split(settings)
+    spec, config = page.split(settings, **app_sidebar.fixed())
     loads = dataset if dataset is None or dataset in export.loadable() else catalog.DEFAULT
     st.sidebar.download_button(
         t("common.download_script"), data=export.script(spec, config, loads or catalog.DEFAULT),

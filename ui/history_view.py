@@ -4,7 +4,7 @@ ones that differ highlighted ("Diff only" keeps just those). One run at a time c
 a link, put back into the sidebar, or taken home (weights file, metrics CSV); and a weights file
 can start a new run (ui/weights_view.py).
 
-The page's kept runs come from ui.runs.history (core/run_history.py); the current run is compared
+The page's kept runs come from ui.session_runs.history (core/run_history.py); the current run is compared
 as it is now.
 """
 
@@ -21,7 +21,7 @@ from core.metrics import metrics_csv
 from core.run import REGRESSION, Run
 from core.run_history import Summary, summarize
 from core.runner import FAILED, RUNNING
-from ui import app_sidebar, controls, runs, weights_view
+from ui import app_sidebar, controls, session_runs, weights_view
 from ui.i18n import dataset_label, t
 from ui.page_specs import PageSpec
 
@@ -37,7 +37,7 @@ def show(page: PageSpec, run: Run | None, start: Callable[..., Run], data: Image
     with st.expander(t("history.title"), icon="🗂️", key=f"{key}.open", on_change="rerun"):
         if not st.session_state.get(f"{key}.open"):
             return
-        history = runs.history(page.key)
+        history = session_runs.history(page.key)
         summaries = [kept.summary for kept in history.runs]
         if run is not None and run.records:
             summaries.append(summarize(run, history.next_number))
@@ -136,7 +136,7 @@ def one_run(page: PageSpec, summaries: Sequence[Summary], label: Callable, run: 
     number = st.selectbox(t("history.pick_one"), numbers, index=len(numbers) - 1, format_func=label,
                           key=f"{key}.one.{'-'.join(map(str, numbers))}")
     chosen = next(summary for summary in summaries if summary.number == number)
-    kept = runs.history(page.key).get(number)
+    kept = session_runs.history(page.key).get(number)
     if kept is not None:
         weights, csv = kept.weights, chosen.metrics.csv()
     else:  # the current run: its weights unless they still move (or diverged), every step in its CSV

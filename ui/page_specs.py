@@ -10,12 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from core import environment, presets
+from core import presets
 from core.models import KERNEL_SIZES, RNN_CELLS, ModelSpec
 from core.presets import Preset, TrainingConfig
 from core.regression import HIDDEN_MODES, TARGETS
 from core.training import EMBED_METHODS, LR_SCHEDULES, OPTIMIZERS
-from ui import app_sidebar
 from ui.controls import Control
 
 SEED = Control("seed", 0, 2**31 - 1)
@@ -44,12 +43,15 @@ class PageSpec:
     def all_controls(self) -> tuple[Control, ...]:
         return self.controls + self.page_controls
 
-    def split(self, settings: Mapping[str, Any]) -> tuple[ModelSpec, TrainingConfig]:
-        """The sidebar's settings -> the run's network spec and config, with the server's step cap
-        and the device chosen in the app's sidebar."""
+    def split(self, settings: Mapping[str, Any], *, max_steps: int | None, device: str,
+              num_classes: int | None = None) -> tuple[ModelSpec, TrainingConfig]:
+        """The sidebar's settings -> the run's network spec and config, with what is not a setting
+        given: the server's step cap (None: none), the device chosen in the app's sidebar and, for a
+        classifier, the number of classes of its data (None: the preset's)."""
         own = {control.name for control in self.page_controls}
+        classes = {"num_classes": num_classes} if num_classes is not None else {}
         return self.preset.split({k: v for k, v in settings.items() if k not in own},
-                                 max_steps=environment.current().max_steps, device=app_sidebar.device())
+                                 max_steps=max_steps, device=device, **classes)
 
 
 CNN = PageSpec("cnn", presets.CNN, (

@@ -20,7 +20,7 @@ from core.preprocess import MAX_PIXELS, MAX_UPLOAD_BYTES, ImageError, Stages, de
 from core.rnn_analysis import read_rows
 from core.run import Run, classifier_run
 from core.weights import CLASSIFIER_NETWORKS, Weights
-from ui import page_specs, runs
+from ui import app_sidebar, live, page_specs, session_runs
 from ui.canvas import canvas
 from ui.controls import current
 from ui.i18n import dataset_label, t
@@ -64,7 +64,7 @@ def trained_runs() -> dict[str, Run]:
     """The classifiers of this session that have done at least one training step."""
     found = {}
     for page, network_class in CLASSIFIERS.items():
-        run = runs.get(page)
+        run = session_runs.get(page)
         if run is not None and isinstance(run.model, network_class) and run.records:
             found[page] = run
     return found
@@ -144,15 +144,15 @@ def offer_quick_run(data: ImageData) -> None:
     """No classifier trained yet: say so, and offer a short CNN run on the current dataset, with the
     CNN page's settings (so the CNN page shows it, and Continue / Reset work on it there)."""
     cnn = page_specs.CNN
-    quick = runs.get(cnn.key)
+    quick = session_runs.get(cnn.key)
     if quick is not None and quick.job.running:
         st.info(t("playground.quick_training"), icon="⏳")
         return
-    spec, config = cnn.split(current(cnn.key, cnn.controls))
+    spec, config = cnn.split(current(cnn.key, cnn.controls), num_classes=len(data.classes), **app_sidebar.fixed())
     config = config.replace(max_steps=min(QUICK_STEPS, config.max_steps or QUICK_STEPS))
     st.info(t("playground.no_model", steps=config.max_steps, dataset=dataset_label(data.name)), icon="🧠")
     if st.button(t("playground.quick_train", steps=config.max_steps), type="primary", key=f"{PAGE_KEY}.quick_train"):
-        runs.begin(cnn.key, lambda: classifier_run(spec, config, data, current(cnn.key, cnn.controls)))
+        session_runs.begin(cnn.key, lambda: classifier_run(spec, config, data, current(cnn.key, cnn.controls)))
         st.info(t("playground.quick_training"), icon="⏳")
 
 
@@ -174,7 +174,7 @@ def show_predictions(shown: Sequence[Reader], x: np.ndarray) -> None:
         reader, view = cnn
         show_cnn_inside(view, x, reader.classes[int(view.probabilities.argmax())])
         if reader.key == page_specs.CNN.key:  # a run of this session: its embedding frames to place the digit in
-            show_among_test_digits(runs.get(reader.key), reader.model, x)
+            show_among_test_digits(session_runs.get(reader.key), reader.model, x)
     if rnn is not None:
         reader, rows = rnn
         show_rnn_inside(reader, rows.probabilities)
@@ -183,7 +183,7 @@ def show_predictions(shown: Sequence[Reader], x: np.ndarray) -> None:
 def follow_training() -> None:
     """A network still training: show its progress, and redraw the page when it ends."""
     for page in CLASSIFIERS:
-        run = runs.get(page)
+        run = session_runs.get(page)
         if run is not None and run.job.running:
-            runs.follow(run, lambda records, training: None)
+            live.follow(run, lambda records, training: None)
             break

@@ -3,7 +3,6 @@ side by side, one test image read row by row, and how far back each cell's gradi
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
@@ -103,7 +102,7 @@ def gradient_view(compare: Run | None, spec: RNNClassifierSpec, seed: int, data:
         models, data = compare.models, compare.data
         st.caption(t("rnn_classifier.gradients.trained", step=compare.records[-1].record.step))
     else:
-        models = rnn_analysis.cell_models(dataclasses.replace(spec, num_classes=len(data.classes)), seed)
+        models = rnn_analysis.cell_models(spec, seed)
         st.caption(t("rnn_classifier.gradients.untrained"))
     x, y = data.test_x[:GRADIENT_BATCH], data.test_y[:GRADIENT_BATCH]
     rows = np.arange(1, 29)

@@ -14,7 +14,7 @@ from core.data import ImageData
 from core.presets import NOT_SETTINGS
 from core.run import Run
 from core.weights import Weights, WeightsError, load, to_bytes
-from ui import controls, runs
+from ui import controls, session_runs
 from ui.i18n import dataset_label, t
 from ui.page_specs import BY_NETWORK, PageSpec
 
@@ -113,12 +113,12 @@ def continue_from_file(page: PageSpec, start: Callable[..., Run], data: ImageDat
         return
     if data is not None and weights.dataset not in (None, data.name):
         st.info(t("history.other_dataset", dataset=dataset_label(data.name)), icon="ℹ️")
-    current = runs.get(page.key)
+    current = session_runs.get(page.key)
     training = current is not None and current.job.running
     if st.button(t("history.train_from_file"), type="primary", key=f"{page.key}.btn.train_from_file",
                  disabled=training, help=t("history.stop_first_to_train") if training else None,
                  on_click=controls.restore, args=(page.key, page.controls, {c.name: v for c, v in shape.items()})):
-        runs.begin(page.key, lambda: start(weights=weights.state_dict, weights_from=name))
+        session_runs.begin(page.key, lambda: start(weights=weights.state_dict, weights_from=name))
         st.rerun()  # the page's run above is the new one
 
 
