@@ -4,18 +4,14 @@ import streamlit as st
 
 from ui import app_sidebar
 from ui.i18n import t
+from ui.navigation import HOME, PAGES
 
 st.set_page_config(page_title="Live Lab", page_icon="🧪", layout="wide")
 app_sidebar.draw()  # language first: the page titles below are translated
-home = st.Page("app_pages/home.py", title=t("home.nav"), icon="🏠", default=True)
-page = st.navigation([
-    home,
-    st.Page("app_pages/cnn.py", title=t("cnn.nav"), icon="🧱", url_path="cnn"),
-    st.Page("app_pages/rnn_classifier.py", title=t("rnn_classifier.nav"), icon="🔁", url_path="rnn-classifier"),
-    st.Page("app_pages/rnn_regression.py", title=t("rnn_regression.nav"), icon="📈", url_path="rnn-regression"),
-    st.Page("app_pages/playground.py", title=t("playground.nav"), icon="✏️", url_path="playground"),
-])
-if page.url_path != home.url_path:  # the home page needs no torch: it draws first, while torch loads
+pages = [st.Page(p.script, title=t(f"{p.key}.nav"), icon=p.icon, default=True) if p is HOME else
+         st.Page(p.script, title=t(f"{p.key}.nav"), icon=p.icon, url_path=p.url_path) for p in PAGES]
+page = st.navigation(pages)
+if page.url_path != pages[PAGES.index(HOME)].url_path:  # the home page needs no torch: it draws first
     app_sidebar.use_torch_here()
 page.run()
 app_sidebar.start_preload()  # once per server process

@@ -32,6 +32,7 @@ class BoardRow:
     student: str  # the name the board shows
     page: str
     settings: Mapping[str, Any]
+    dataset: str | None  # what a classifier trained on
     status: str
     steps: int
     total: int

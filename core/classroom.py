@@ -34,8 +34,19 @@ class Classroom:
         run.job.on_end.append(lambda: self._store(run_id))
         return run_id
 
-    def keep(self, run_id: str, summary: Summary) -> None:
-        self.registry.keep(run_id, summary)
+    def keep(self, run: Run, summary: Summary) -> None:
+        """A page replaced `run` and kept it as `summary`: it stays on the board as that."""
+        self.registry.keep(run, summary)
+
+    def forget(self, run_or_summary: Run | Summary) -> None:
+        """A run a page no longer has, live or kept, leaves the board (its result stays stored)."""
+        self.registry.drop(run_or_summary)
+
+    def leave(self, session: str) -> None:
+        self.registry.leave(session)
+
+    def come_back(self, session: str) -> None:
+        self.registry.join(session)
 
     def release(self, session: str) -> None:
         """The session is gone for good: its runs leave the board; what they reached stays stored."""
@@ -58,8 +69,8 @@ class Classroom:
         now = datetime.now(UTC)
         return Result(
             id=row.run_id, ended_at=now, lesson=self.lesson, lesson_day=now.date(), server=self.server,
-            session=row.session, name=student_label(row.student, ANONYMOUS), page=row.page,
-            settings=dict(row.settings), steps=row.steps, total_steps=row.total, loss=row.loss,
+            session=row.session, name=student_label(row.student, ANONYMOUS), page=row.page, dataset=row.dataset,
+            settings=dict(row.settings), steps=row.steps, total_steps=row.total, loss=row.loss, last10=row.last10,
             accuracy=row.accuracy, whole_test=row.whole_test, status=status)
 
     def _store(self, run_id: str) -> None:

@@ -22,8 +22,17 @@ class Releasable(Protocol):
     def release(self) -> None: ...
 
 
+class Board(Protocol):
+    """Where the class sees a session (core/classroom.py): told when it leaves, comes back or is released."""
+
+    def leave(self, session: str) -> None: ...
+    def come_back(self, session: str) -> None: ...
+    def release(self, session: str) -> None: ...
+
+
 class Owner:
-    def __init__(self):
+    def __init__(self, session: str = "", board: Board | None = None):
+        self.session, self._board = session, board
         self._runs: weakref.WeakSet[Releasable] = weakref.WeakSet()  # a run dropped by its page may go
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
@@ -41,6 +50,8 @@ class Owner:
             self._timer = threading.Timer(grace_s, self._release)
             self._timer.daemon = True
             self._timer.start()
+        if self._board is not None:
+            self._board.leave(self.session)  # first: its runs show as paused, not stopped by the student
         for run in runs:
             run.pause()
 
@@ -48,6 +59,8 @@ class Owner:
         """The session is back within the grace period: keep its runs (paused: Continue goes on)."""
         with self._lock:
             self._cancel_release()
+        if self._board is not None:
+            self._board.come_back(self.session)
 
     def _cancel_release(self) -> None:
         if self._timer is not None:
@@ -57,6 +70,8 @@ class Owner:
     def _release(self) -> None:
         with self._lock:
             runs, self._timer = list(self._runs), None
+        if self._board is not None:
+            self._board.release(self.session)  # first: what its runs reached is stored before they go
         for run in runs:
             run.release()
         give_back_memory()

@@ -22,7 +22,6 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -33,6 +32,7 @@ import numpy as np
 
 from core import series
 from core.base import TrainingDiverged
+from core.names import clean_name
 from core.run import Run
 from core.run_history import Summary
 from core.runner import FAILED, FINISHED, IDLE, RUNNING, STOPPED
@@ -43,7 +43,6 @@ WAITING, TRAINING, PAUSED, STOPPED_BY_STUDENT, FINISHED_RUN, DIVERGED, FAILED_RU
     "waiting", "training", "paused", "stopped", "finished", "diverged", "failed")
 STATUSES = (WAITING, TRAINING, PAUSED, STOPPED_BY_STUDENT, FINISHED_RUN, DIVERGED, FAILED_RUN)
 ENDED = (STOPPED_BY_STUDENT, FINISHED_RUN, DIVERGED, FAILED_RUN)  # a run in one of these writes its result
-MAX_NAME = 32  # characters of a student's name
 LAST_LOSSES = 100  # records the latest smoothed loss is computed from (older ones weigh < 1e-4)
 RECENT_S = 2.0  # a training run whose last step is older than this is waiting for its turn
 
@@ -52,7 +51,7 @@ RECENT_S = 2.0  # a training run whose last step is older than this is waiting f
 class Student:
     session: str  # opaque: the board never shows it
     number: int  # from 1, in order of joining: the anonymous label "Student 7"
-    name: str = ""  # what the student typed (plain text, at most MAX_NAME characters), or ""
+    name: str = ""  # what the student typed (core/names.py), or ""
     online: bool = True  # False once the session has gone (its runs are paused until it is released)
 
 
@@ -132,17 +131,6 @@ class ClassSnapshot:
         return sum(student.online for student in self.students)
 
 
-def clean_name(text: str) -> str:
-    """A name as the board shows it: printable characters only (no control or direction marks),
-    spaces folded, at most MAX_NAME characters. It is shown as plain text, never as Markdown."""
-    kept = "".join(ch for ch in str(text) if ch.isprintable() and not _is_format_mark(ch))
-    return " ".join(kept.split())[:MAX_NAME]
-
-
-def _is_format_mark(ch: str) -> bool:
-    return unicodedata.category(ch) == "Cf"  # right-to-left marks and other invisible format characters
-
-
 class Registry:
     def __init__(self):
         self._lock = threading.Lock()  # writers only
@@ -188,17 +176,21 @@ class Registry:
             self._state = self._state.with_entry(_Entry(run_id, session, page, time.time(), run))
             return run_id
 
-    def keep(self, run_id: str, summary: Summary) -> None:
-        """The run was replaced on its page and kept as `summary` (its live objects are released)."""
+    def keep(self, run: Run, summary: Summary) -> None:
+        """`run` was replaced on its page and kept as `summary` (its live objects are released)."""
         with self._lock:
-            entry = self._state.entries.get(run_id)
+            entry = self._find(run)
             if entry is not None:
                 self._state = self._state.with_entry(replace(entry, run=None, kept=summary))
 
-    def drop(self, run_id: str) -> None:
-        """The run is gone from its page without being kept."""
+    def drop(self, run_or_summary: Run | Summary) -> None:
+        """A run, live or kept, that its page no longer has."""
         with self._lock:
-            self._state = self._state.without(lambda entry: entry.run_id != run_id)
+            self._state = self._state.without(
+                lambda entry: entry.run is not run_or_summary and entry.kept is not run_or_summary)
+
+    def _find(self, run: Run) -> _Entry | None:
+        return next((entry for entry in self._state.entries.values() if entry.run is run), None)
 
     def release(self, session: str) -> None:
         """The session is gone for good: it and its runs leave the board."""

@@ -65,10 +65,12 @@ class Result:
     session: str  # the browser session that ran it, opaque
     name: str  # the student's display name, plain text
     page: str  # the page's key: "cnn", "rnn_classifier", "rnn_regression"
+    dataset: str | None  # what a classifier trained on; None for the regression
     settings: Mapping[str, Any]  # the page's sidebar, stored as JSON (tuples come back as lists)
     steps: int  # steps done
     total_steps: int  # steps it was set to do
     loss: float | None  # the final smoothed loss
+    last10: float | None  # the mean loss of the last 10 steps (the regression's figure on the board)
     accuracy: float | None  # the latest test accuracy measured while training
     whole_test: float | None  # accuracy on the whole test set, if measured after the last step
     status: str  # one of STATUSES
@@ -117,10 +119,12 @@ table = sa.Table(
     sa.Column("session", sa.Text, nullable=False),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("page", sa.String(40), nullable=False),
+    sa.Column("dataset", sa.String(40)),
     sa.Column("settings", sa.JSON, nullable=False),
     sa.Column("steps", sa.BigInteger, nullable=False),
     sa.Column("total_steps", sa.BigInteger, nullable=False),
     sa.Column("loss", sa.Float),
+    sa.Column("last10", sa.Float),
     sa.Column("accuracy", sa.Float),
     sa.Column("whole_test", sa.Float),
     sa.Column("status", sa.String(16), nullable=False),

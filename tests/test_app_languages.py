@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import open_page
+from ui import navigation
 from ui.i18n import table
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = re.findall(r'st\.Page\("([^"]+)"', (ROOT / "app.py").read_text())
+PAGES = [page.script for page in navigation.PAGES]
 TEXT_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success",
                  "toast", "expander", "tabs")
 LABELLED_WIDGETS = ("button", "slider", "select_slider", "selectbox", "radio", "number_input", "checkbox",

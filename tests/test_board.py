@@ -10,7 +10,7 @@ from core.board import ACCURACY, LAST10, BoardRow, board_csv, changed, describe,
 
 
 def row(run_id, student, page="cnn", status="finished", accuracy=None, whole=None, last10=None, **settings):
-    return BoardRow(run_id, student, page, settings, status, 10, 10, 0.5, last10, accuracy, whole)
+    return BoardRow(run_id, student, page, settings, "mnist", status, 10, 10, 0.5, last10, accuracy, whole)
 
 
 def test_only_the_settings_a_student_changed_are_shown():

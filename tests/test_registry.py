@@ -1,21 +1,21 @@
 """core.registry: every run of the server on one board, read without waiting for anyone."""
 
+import copy
 import threading
 
 import pytest
 
 from core.base import TrainingDiverged
 from core.models import CNNSpec, RegressorSpec
+from core.names import MAX_NAME, clean_name
 from core.registry import (
     DIVERGED,
     FAILED_RUN,
     FINISHED_RUN,
-    MAX_NAME,
     PAUSED,
     STOPPED_BY_STUDENT,
     WAITING,
     Registry,
-    clean_name,
     ended_status,
     student_label,
 )
@@ -101,11 +101,11 @@ def test_a_kept_run_stays_on_the_board_with_the_same_figures(tiny_digits):
     registry = Registry()
     registry.join("s1")
     run = trained(tiny_digits)
-    run_id = registry.add("s1", "cnn", run)
+    registry.add("s1", "cnn", run)
     live = registry.snapshot().runs[0]
     history = RunHistory()
     history.add(run)  # the page replaced it: compacted, released
-    registry.keep(run_id, history.runs[0].summary)
+    registry.keep(run, history.runs[0].summary)
     (kept,) = registry.snapshot().runs
     assert kept.kept and kept.status == FINISHED_RUN and kept.steps == 6
     assert kept.accuracy == live.accuracy and kept.loss == pytest.approx(live.loss, rel=1e-5)
@@ -158,10 +158,11 @@ def test_writers_and_a_reader_at_once_give_consistent_snapshots(tiny_digits):
         session = f"s{i}"
         for round_ in range(40):
             registry.join(session)
-            run_id = registry.add(session, "cnn", run)
+            mine = copy.copy(run)  # a run of its own: the same records
+            registry.add(session, "cnn", mine)
             registry.rename(session, f"name {i}.{round_}")
             if round_ % 2:
-                registry.drop(run_id)
+                registry.drop(mine)
             if round_ % 5 == 4:
                 registry.release(session)
 
@@ -188,3 +189,15 @@ def test_writers_and_a_reader_at_once_give_consistent_snapshots(tiny_digits):
     assert not failures
     snapshot = registry.snapshot()
     assert snapshot.students == () and snapshot.runs == ()  # every session released at its last round
+
+
+def test_a_kept_run_dropped_from_its_pages_history_leaves_the_board(tiny_digits):
+    registry = Registry()
+    run = trained(tiny_digits)
+    registry.add("s1", "cnn", run)
+    history = RunHistory()
+    history.add(run)
+    summary = history.runs[0].summary
+    registry.keep(run, summary)
+    registry.drop(summary)
+    assert registry.snapshot().runs == () and [s.session for s in registry.snapshot().students] == ["s1"]

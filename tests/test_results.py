@@ -72,8 +72,8 @@ def stores() -> Iterator[Callable[[ResultsStore], ResultsStore]]:
 
 def result(**changes) -> Result:
     values = dict(id=new_id(), ended_at=NOON, lesson="", lesson_day=DAY, server="host-a:41", session="s-1",
-                  name="Ada", page="cnn", settings={"lr": 0.01, "epochs": 1, "optimizer": "adam"}, steps=120,
-                  total_steps=1200, loss=0.42, accuracy=0.91, whole_test=None, status="stopped")
+                  name="Ada", page="cnn", dataset="mnist", settings={"lr": 0.01, "epochs": 1, "optimizer": "adam"},
+                  steps=120, total_steps=1200, loss=0.42, last10=0.4, accuracy=0.91, whole_test=None, status="stopped")
     return Result(**(values | changes))
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from core import catalog, environment
+from core.names import MAX_NAME
 from ui import preload
 from ui.i18n import dataset_label, dataset_labeller, language_selector, t
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from core.data import ImageData
 
 DATASET_KEY, DEVICE_KEY = "dataset", "device"  # in session state; a share link carries the dataset too
+NAME_KEY = "student.name"  # what the student typed for the class board (plain text)
 
 
 def draw() -> None:
@@ -29,6 +31,8 @@ def draw() -> None:
         st.session_state[DEVICE_KEY] = "auto"
     st.sidebar.selectbox(t("common.device"), devices, key=DEVICE_KEY,
                          format_func=lambda name: auto if name == "auto" else name)
+    st.sidebar.text_input(t("common.your_name"), key=NAME_KEY, max_chars=MAX_NAME, help=t("common.your_name_help"),
+                          placeholder=t("common.your_name_placeholder"))
 
 
 def start_preload() -> None:

@@ -74,15 +74,17 @@ def sidebar(page: str, controls: Sequence[Control], heading_key: str = "common.h
     return values
 
 
-def share_link(values: Mapping[str, Any], dataset: str | None = None) -> str:
-    """A link to this page that restores `values`, the language and the dataset (the sidebar's,
-    unless `dataset` names another: a past run's)."""
+def share_link(values: Mapping[str, Any], dataset: str | None = None, page_path: str | None = None) -> str:
+    """A link to this page (or the page at `page_path`) that restores `values`, the language and the
+    dataset (the sidebar's, unless `dataset` names another: a past run's, another student's)."""
     params = {**{name: str(value) for name, value in values.items()},
               LANGUAGE_KEY: st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)}
     dataset = dataset or st.session_state.get(DATASET_KEY)
     if dataset is not None:
         params[DATASET_KEY] = dataset
     base = st.context.url or ""
+    if page_path is not None:  # the app's address, then the page's: http://host/cnn
+        base = f"{base.rsplit('/', 1)[0]}/{page_path}"
     return f"{base}?{urlencode(params)}"
 
 

@@ -16,6 +16,7 @@ from core.presets import Preset, TrainingConfig
 from core.regression import HIDDEN_MODES, TARGETS
 from core.training import EMBED_METHODS, LR_SCHEDULES, OPTIMIZERS
 from ui.controls import Control
+from ui.navigation import URL_PATHS
 
 SEED = Control("seed", 0, 2**31 - 1)
 BATCH_SIZES = (16, 32, 50, 64, 128, 256, 512)
@@ -42,6 +43,15 @@ class PageSpec:
     @property
     def all_controls(self) -> tuple[Control, ...]:
         return self.controls + self.page_controls
+
+    @property
+    def url_path(self) -> str:
+        return URL_PATHS[self.key]
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """Every setting of the page's sidebar at its default."""
+        return {control.name: control.default for control in self.all_controls}
 
     def split(self, settings: Mapping[str, Any], *, max_steps: int | None, device: str,
               num_classes: int | None = None) -> tuple[ModelSpec, TrainingConfig]:
@@ -97,6 +107,8 @@ RNN_REGRESSION = PageSpec("rnn_regression", presets.RNN_REGRESSION, (
     Control("step_delay", options=(0.0, 0.02, 0.05, 0.1), default=0.02),  # the tutorial's plt.pause, roughly
 ))
 
-BY_NETWORK = {page.network: page for page in (CNN, RNN_CLASSIFIER, RNN_REGRESSION)}  # a network's name -> its page
+TRAINING_PAGES = (CNN, RNN_CLASSIFIER, RNN_REGRESSION)
+BY_NETWORK = {page.network: page for page in TRAINING_PAGES}  # a network's name -> its page
+PAGES = {page.key: page for page in TRAINING_PAGES}  # a page's key -> its page
 
 PLAYGROUND_CONTROLS = (Control("stroke_width", 8, 40, 2, default=22),)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from core import classroom
 from core.run import Run
 from core.runner import STOPPED
 from ui import run_owner, session_runs
@@ -18,6 +19,7 @@ def buttons(page: str, start: Callable[[], Run]) -> Run | None:
     Clicks are handled before the buttons are drawn, so that they are drawn in the state the
     click leads to (Stop enabled as soon as Train is pressed)."""
     run_owner.session_owner()  # from now on, this session's runs pause when it ends (core/owner.py)
+    run_owner.show_name()
     keys = {name: f"{page}.btn.{name}" for name in ("train", "stop", "continue", "reset")}
     clicked = {name: bool(st.session_state.get(key)) for name, key in keys.items()}
     run = session_runs.get(page)
@@ -43,8 +45,12 @@ def buttons(page: str, start: Callable[[], Run]) -> Run | None:
 def panel(page: str, start: Callable[[], Run], settings: dict, data=None,
           hint_key: str = "common.press_train") -> Run | None:
     """The buttons and what goes under them: a hint before the first run, a note when the sidebar
-    no longer matches the run's settings (or dataset), and the weights file a run started from."""
+    no longer matches the run's settings (or dataset), the weights file a run started from, and the
+    teacher's step cap."""
     run = buttons(page, start)
+    cap = classroom.server().step_cap
+    if cap:
+        st.caption(t("common.teacher_cap", n=f"{cap:,}"))
     if run is None:
         st.info(t(hint_key))
     elif dict(run.settings) != settings or (data is not None and run.data is not data):

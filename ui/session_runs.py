@@ -8,13 +8,14 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core import scheduler
+from core import classroom, scheduler
 from core.run import CLASSIFIER, REGRESSION, Run
 from core.run_history import RunHistory
 from ui import host, run_owner, timeline
 from ui.i18n import t
 
 FIRST_RECORD_WAIT_S = 0.5  # a Train click's script run waits this long at most for the first step
+ON_THE_BOARD = (CLASSIFIER, REGRESSION)  # single networks: the class board compares their settings and results
 
 
 def _key(page: str) -> str:
@@ -36,11 +37,16 @@ def reset(page: str) -> None:
     run = st.session_state.pop(_key(page), None)
     if run is None:
         return
-    if run.kind not in (CLASSIFIER, REGRESSION) or not run.records:
+    board = classroom.server()
+    if run.kind not in ON_THE_BOARD or not run.records:
         run.stop()
+        board.forget(run)
         return
-    dropped = history(page).add(run)
+    kept = history(page)
+    dropped = kept.add(run)
+    board.keep(run, kept.runs[-1].summary)
     if dropped is not None:
+        board.forget(dropped.summary)
         st.toast(t("history.dropped", number=dropped.number, limit=history(page).limit), icon="🗂️")
 
 
@@ -52,6 +58,8 @@ def begin(page: str, start: Callable[[], Run]) -> Run:
     timeline.forget(page)
     st.session_state[_key(page)] = run
     run_owner.session_owner().adopt(run)
+    if run.kind in ON_THE_BOARD:
+        classroom.server().track(run_owner.session_id(), page, run)
     if host.browser_on_this_machine():
         scheduler.browser_here()
     run.start()
