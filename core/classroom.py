@@ -9,6 +9,7 @@ session owner tell it what happens, the Class page reads it.
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime
 
 from core import environment
@@ -18,14 +19,15 @@ from core.run import Run
 from core.run_history import Summary
 
 ANONYMOUS = "Student {n}"  # the stored name of a student who typed none (the board translates its own)
+PUBLISH_S = 5.0  # how often this server's runs are published for the boards of servers sharing its database
 
 
 class Classroom:
-    def __init__(self, registry: Registry, store: ResultsStore):
+    def __init__(self, registry: Registry, store: ResultsStore, server: str | None = None):
         self.registry, self.store = registry, store
         self.lesson = ""  # the teacher's name for this lesson, stored with each result
         self.step_cap: int | None = None  # the teacher's cap on the steps of runs started from now on
-        self.server = this_server()
+        self.server = server or this_server()  # which server this is, where several share the database
 
     def track(self, session: str, page: str, run: Run) -> str:
         """Put `run` on the board; each time it stops training its result is stored (one row per run,
@@ -62,10 +64,24 @@ class Classroom:
             run.pause()  # without waiting for each step in progress
         return len(training)
 
-    def result(self, row: RunRow) -> Result:
+    def publish(self) -> None:
+        """Put this server's runs as they are now in the database, for the other servers' boards."""
+        self.store.publish(self.server, [self.result(row, live=True) for row in self.registry.snapshot().runs])
+
+    def publish_every(self, seconds: float = PUBLISH_S) -> threading.Thread:
+        """Publish this server's runs every `seconds` on a thread of its own, for as long as the process lives."""
+        def loop() -> None:
+            while True:
+                time.sleep(seconds)
+                self.publish()
+        thread = threading.Thread(target=loop, name="livelab-publish", daemon=True)
+        thread.start()
+        return thread
+
+    def result(self, row: RunRow, live: bool = False) -> Result:
         """A row of the board as the store keeps it: a run still paused (or, as its session is
-        released, waiting) counts as stopped where it is."""
-        status = row.status if row.status in ENDED else "stopped"
+        released, waiting) counts as stopped where it is; `live`: as it is now, for other servers."""
+        status = row.status if live or row.status in ENDED else "stopped"
         now = datetime.now(UTC)
         return Result(
             id=row.run_id, ended_at=now, lesson=self.lesson, lesson_day=now.date(), server=self.server,
@@ -91,4 +107,5 @@ def server() -> Classroom:
         if _server is None:
             settings = environment.current()
             _server = Classroom(Registry(), ResultsStore(settings.database_url or default_url(settings.data_dir)))
+            _server.publish_every()
         return _server

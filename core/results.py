@@ -36,7 +36,7 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -46,6 +46,8 @@ from sqlalchemy import exc
 T = TypeVar("T")
 
 STATUSES = ("finished", "stopped", "diverged", "failed")
+LIVE_STATUSES = ("waiting", "training", "paused")  # a run still on its server's board (the live table only)
+LIVE_FRESH_S = 30.0  # another server's live rows older than this are taken as gone (that server stopped)
 FILE_NAME = "livelab-results.sqlite3"
 LIMIT = 10_000  # rows kept in memory while the database is unreachable: many lessons of a large class
 BATCH = 500  # rows per transaction (SQLite allows 32,766 bound values; a delete binds one per row)
@@ -76,8 +78,8 @@ class Result:
     status: str  # one of STATUSES
 
     def __post_init__(self):
-        if self.status not in STATUSES:
-            raise ValueError(f"status={self.status!r}; choose one of {STATUSES}")
+        if self.status not in STATUSES + LIVE_STATUSES:
+            raise ValueError(f"status={self.status!r}; choose one of {STATUSES + LIVE_STATUSES}")
         object.__setattr__(self, "ended_at", _utc(self.ended_at))
         object.__setattr__(self, "settings", dict(self.settings))
 
@@ -131,6 +133,11 @@ table = sa.Table(
     sa.Index("results_by_lesson", "lesson_day", "lesson"),
 )
 FIELDS = tuple(column.name for column in table.columns)
+# Each server's runs as they are now, replaced whole every few seconds, so that where several servers share the
+# database each one's board shows the whole class (core/classroom.py publishes; the board reads the others').
+live_table = sa.Table("live_runs", metadata, *(column._copy() for column in table.columns),
+                      sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+                      sa.Index("live_by_server", "server"))
 
 
 class ResultsStore:
@@ -152,6 +159,7 @@ class ResultsStore:
         self._problem: str | None = None  # the writer's (or the start's) failure
         self._read_problem: str | None = None
         self._dropped = self._rejected = 0
+        self._live: tuple[str, list[Result]] | None = None  # this server's runs to publish (the latest only)
         try:
             self._open()
         except Exception as error:  # noqa: BLE001 - any failure leaves the app running, said on the board
@@ -225,6 +233,20 @@ class ResultsStore:
                 rows[key] = result
         return sorted(rows.values(), key=lambda result: (result.ended_at, result.id))
 
+    def live_elsewhere(self, server: str, fresh_s: float = LIVE_FRESH_S) -> list[Result]:
+        """The runs other servers sharing this database have now (published in the last `fresh_s` seconds)."""
+        since = datetime.now(UTC) - timedelta(seconds=fresh_s)
+        query = sa.select(live_table).where(live_table.c.server != server, live_table.c.updated_at >= since)
+        return self._from_database(lambda connection: [
+            Result(**{name: value for name, value in row._asdict().items() if name != "updated_at"})
+            for row in connection.execute(query)]) or []
+
+    def publish(self, server: str, rows: list[Result]) -> None:
+        """`server`'s runs as they are now, for the other servers' boards: written by the writer when it is
+        free, replacing the last; on a failure they are not retried (the next publication follows)."""
+        self._live = (server, rows)
+        self._wake.set()
+
     # what a training worker calls
 
     def record(self, result: Result) -> None:
@@ -289,6 +311,9 @@ class ResultsStore:
                     retry_at, wait = time.monotonic() + wait, min(2 * wait, LAST_RETRY_S)
                     with self._lock:
                         self._failed = self._begun
+            live, self._live = self._live, None
+            if live is not None:
+                self._write_live(*live)
             with self._lock:
                 self._lock.notify_all()
             if closing:
@@ -335,6 +360,18 @@ class ResultsStore:
                 return
             for result in batch:
                 self._write([result])
+
+    def _write_live(self, server: str, rows: list[Result]) -> None:
+        now = datetime.now(UTC)
+        try:
+            self._open()
+            with self._engine.begin() as connection:
+                connection.execute(live_table.delete().where(live_table.c.server == server))
+                if rows:
+                    connection.execute(live_table.insert(),
+                                       [_row(row) | {"server": server, "updated_at": now} for row in rows])
+        except Exception as error:  # noqa: BLE001 - the board says the database's state through `problem`
+            self._problem = self._problem or self._explain(error)
 
     # reading
 

@@ -13,7 +13,7 @@ from core.results import Result, ResultsStore, default_url
 from core.run import classifier_run
 from core.teacher import MAX_TRIES
 from core.training import ClassifierConfig
-from tests.conftest import open_page
+from tests.conftest import open_page, wait_until
 
 PASSWORD = "correct horse"
 QUICK = ClassifierConfig(max_steps=6, eval_every=3, embed_method="none", test_size=50)
@@ -135,3 +135,16 @@ def test_an_earlier_lesson_is_shown_from_the_stored_results(this_class, password
     assert not at.exception
     assert list(at.dataframe[0].value["student"]) == ["Bo"]
     assert "2026-11-30 · Learning rates · runs: 1" in at.selectbox(key="board.lesson_view").options
+
+
+def test_the_runs_of_another_server_sharing_the_database_are_on_the_board(this_class, password, tiny_digits):
+    student_trains(this_class, "s1", "Ada", 0.001, tiny_digits)
+    this_class.store.publish("replica-2", [Result(
+        id="there-1", ended_at=datetime.now(UTC), lesson="", lesson_day=date.today(), server="replica-2",
+        session="t", name="Cy", page="cnn", dataset="mnist", settings={"lr": 0.03}, steps=20, total_steps=1200,
+        loss=1.2, last10=1.3, accuracy=0.4, whole_test=None, status="training")])
+    wait_until(lambda: this_class.store.live_elsewhere(this_class.server), timeout=10)
+    at = log_in(open_page("app_pages/class_board.py"))
+    table = at.dataframe[0].value
+    assert list(table["student"]) == ["Ada", "Cy"] and list(table["status"]) == ["✅ finished", "🏃 training"]
+    assert [m.value for m in at.metric][:2] == ["2", "1"]  # students online, training

@@ -84,3 +84,21 @@ def test_the_teachers_stop_stops_every_training_run_and_a_released_session_is_st
     classroom.release("s1")
     assert [row.session for row in classroom.registry.snapshot().runs] == ["s2"]
     assert sorted(result.status for result in stored(classroom)) == ["stopped", "stopped"]
+
+
+def test_a_class_served_by_two_servers_is_whole_on_each_board(tmp_path, tiny_digits):
+    """Two servers (replicas) share one results database: one's runs, as it publishes them, are on
+    the other's board."""
+    url = default_url(tmp_path)
+    stores = [ResultsStore(url), ResultsStore(url)]
+    here, there = (Classroom(Registry(), store, server=name) for store, name in zip(stores, ("a", "b"), strict=True))
+    there.registry.join("s9", name="Bo")
+    run = classifier_run(CNNSpec(), QUICK, tiny_digits, settings={"lr": 0.001})
+    there.track("s9", "cnn", run)
+    list(run.train())
+    there.publish()
+    wait_until(lambda: here.store.live_elsewhere(here.server), timeout=10)
+    (seen,) = here.store.live_elsewhere(here.server)
+    assert (seen.name, seen.status, seen.steps, seen.settings) == ("Bo", "finished", 6, {"lr": 0.001})
+    for store in stores:
+        store.close()

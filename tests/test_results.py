@@ -180,6 +180,22 @@ def test_a_lesson_is_read_back_after_a_restart(database, stores):
     assert second.results(DAY, "") == rows[3:]
 
 
+def test_each_servers_board_sees_the_runs_the_other_servers_publish(database, stores):
+    """Two servers sharing one database: each one's live runs reach the other's board, the latest
+    publication replacing the last, and a server that stopped publishing drops out."""
+    first, second = stores(database.store()), stores(database.store())
+    first.publish("a", [result(id="run-1", status="training", steps=10), result(id="run-2", status="waiting")])
+    second.publish("b", [result(id="run-3", status="paused", name="Bo")])
+    wait_until(lambda: len(second.live_elsewhere("b")) == 2 and len(first.live_elsewhere("a")) == 1, timeout=10)
+    assert {(r.id, r.status, r.steps) for r in second.live_elsewhere("b")} == {("run-1", "training", 10),
+                                                                            ("run-2", "waiting", 120)}
+    assert [(r.name, r.status) for r in first.live_elsewhere("a")] == [("Bo", "paused")]
+    first.publish("a", [result(id="run-1", status="finished", steps=1200)])  # replaces a's last publication
+    wait_until(lambda: [(r.id, r.status) for r in second.live_elsewhere("b")] == [("run-1", "finished")], timeout=10)
+    time.sleep(0.2)
+    assert second.live_elsewhere("b", fresh_s=0.1) == []  # a's last publication is too old: a is gone
+
+
 def test_a_file_that_is_not_a_database_is_left_alone(tmp_path, stores):
     path = tmp_path / FILE_NAME
     path.write_bytes(b"these are a teacher's notes, not a database\n" * 200)

@@ -19,7 +19,7 @@ from core import scheduler as scheduler_module
 from core.board import ACCURACY, LAST10, LOG_SETTINGS, PAGE, BoardRow
 from core.classroom import Classroom
 from core.figures import class_curves_figure, experiment_figure
-from core.registry import DIVERGED, FAILED_RUN, FINISHED_RUN, TRAINING, WAITING, ClassSnapshot, RunRow, student_label
+from core.registry import DIVERGED, FAILED_RUN, FINISHED_RUN, TRAINING, WAITING, RunRow, student_label
 from core.results import Lesson, Result
 from core.teacher import OPEN, WAIT, Gate
 from ui import controls
@@ -100,26 +100,29 @@ def live(classroom: Classroom) -> None:
 
 
 def _live(classroom: Classroom) -> None:
+    """This server's runs, and those that other servers sharing the results database publish."""
     snapshot = classroom.registry.snapshot()
-    counts(snapshot)
+    elsewhere = classroom.store.live_elsewhere(classroom.server)
+    rows = [board_row(row) for row in snapshot.runs] + [stored_row(result) for result in elsewhere]
+    counts(rows, online=snapshot.online + len({(result.server, result.session) for result in elsewhere}))
     problem = classroom.store.problem
     if problem:
         st.warning(t("board.results_off", problem=problem), icon="🗄️")
-    rows = [board_row(row) for row in snapshot.runs]
     if not rows:
         st.info(t("board.no_runs"))
         return
     table(rows)
     experiment(rows)
-    curves(snapshot.runs)
+    curves(snapshot.runs)  # this server's runs: other servers publish no curves
 
 
-def counts(snapshot: ClassSnapshot) -> None:
+def counts(rows: Sequence[BoardRow], online: int) -> None:
     scheduler = scheduler_module.server()
     memory = board.memory_mb()
-    figures = [("online", snapshot.online), ("training", snapshot.count(TRAINING)),
-               ("waiting", snapshot.count(WAITING)), ("finished", snapshot.count(FINISHED_RUN)),
-               ("diverged", snapshot.count(DIVERGED)), ("slots", scheduler.slots),
+    status = [row.status for row in rows]
+    figures = [("online", online), ("training", status.count(TRAINING)),
+               ("waiting", status.count(WAITING)), ("finished", status.count(FINISHED_RUN)),
+               ("diverged", status.count(DIVERGED)), ("slots", scheduler.slots),
                ("memory", t("board.memory_value", mb=f"{memory:,.0f}") if memory is not None else "–")]
     for column, (name, value) in zip(st.columns(len(figures)), figures, strict=True):
         column.metric(t(f"board.{name}"), value)
