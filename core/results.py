@@ -160,6 +160,7 @@ class ResultsStore:
         self._read_problem: str | None = None
         self._dropped = self._rejected = 0
         self._live: tuple[str, list[Result]] | None = None  # this server's runs to publish (the latest only)
+        self._publisher: str | None = None  # the server that published here: its runs leave when it closes
         try:
             self._open()
         except Exception as error:  # noqa: BLE001 - any failure leaves the app running, said on the board
@@ -244,7 +245,7 @@ class ResultsStore:
     def publish(self, server: str, rows: list[Result]) -> None:
         """`server`'s runs as they are now, for the other servers' boards: written by the writer when it is
         free, replacing the last; on a failure they are not retried (the next publication follows)."""
-        self._live = (server, rows)
+        self._live, self._publisher = (server, rows), server
         self._wake.set()
 
     # what a training worker calls
@@ -274,6 +275,8 @@ class ResultsStore:
     def close(self, timeout: float = 5.0) -> bool:
         """Flush, stop the writer and close the database's connections; True if nothing was left unwritten."""
         atexit.unregister(self.close)
+        if self._publisher is not None:
+            self._live = (self._publisher, [])  # its runs are no longer anywhere: off the other boards now
         written = self.flush(timeout)
         with self._lock:
             self._closing = True

@@ -115,6 +115,8 @@ def test_the_teacher_stops_every_run_after_confirming_and_caps_new_runs(this_cla
     run.job.wait(30)
     assert run.job.status == "stopped"
     assert "Runs stopped: 1." in [s.value for s in at.success]
+    assert "board.confirm" not in [b.key for b in at.button]  # asked and answered: gone
+    assert at.button(key="board.stop_all").disabled  # nothing left to stop
     at.number_input(key="board.cap").set_value(5).run()
     assert this_class.step_cap == 5
     student = open_page("app_pages/cnn.py")

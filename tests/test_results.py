@@ -194,6 +194,9 @@ def test_each_servers_board_sees_the_runs_the_other_servers_publish(database, st
     wait_until(lambda: [(r.id, r.status) for r in second.live_elsewhere("b")] == [("run-1", "finished")], timeout=10)
     time.sleep(0.2)
     assert second.live_elsewhere("b", fresh_s=0.1) == []  # a's last publication is too old: a is gone
+    assert [r.id for r in second.live_elsewhere("b")] == ["run-1"]
+    first.close()  # a stops: its runs leave the other boards at once
+    assert second.live_elsewhere("b") == []
 
 
 def test_a_file_that_is_not_a_database_is_left_alone(tmp_path, stores):

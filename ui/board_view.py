@@ -96,11 +96,14 @@ def _lesson_label(lesson: Lesson) -> str:
 
 def live(classroom: Classroom) -> None:
     """The board of the runs on this server now, redrawn every REDRAW_S seconds."""
-    st.fragment(lambda: _live(classroom), run_every=REDRAW_S)()
+    idle = not training(classroom)
+    st.fragment(lambda: _live(classroom, idle), run_every=REDRAW_S)()
 
 
-def _live(classroom: Classroom) -> None:
+def _live(classroom: Classroom, idle: bool) -> None:
     """This server's runs, and those that other servers sharing the results database publish."""
+    if idle and training(classroom):
+        st.rerun()  # the teacher's actions, outside this fragment, were drawn with nothing to stop: again
     snapshot = classroom.registry.snapshot()
     elsewhere = classroom.store.live_elsewhere(classroom.server)
     rows = [board_row(row) for row in snapshot.runs] + [stored_row(result) for result in elsewhere]
@@ -112,20 +115,23 @@ def _live(classroom: Classroom) -> None:
         st.info(t("board.no_runs"))
         return
     table(rows)
+    download(rows)  # made at each redraw, so it is the board as it is now
     experiment(rows)
     curves(snapshot.runs)  # this server's runs: other servers publish no curves
 
 
 def counts(rows: Sequence[BoardRow], online: int) -> None:
-    scheduler = scheduler_module.server()
+    """The class in four figures, then the server in three."""
     memory = board.memory_mb()
     status = [row.status for row in rows]
-    figures = [("online", online), ("training", status.count(TRAINING)),
-               ("waiting", status.count(WAITING)), ("finished", status.count(FINISHED_RUN)),
-               ("diverged", status.count(DIVERGED)), ("slots", scheduler.slots),
-               ("memory", t("board.memory_value", mb=f"{memory:,.0f}") if memory is not None else "–")]
-    for column, (name, value) in zip(st.columns(len(figures)), figures, strict=True):
-        column.metric(t(f"board.{name}"), value)
+    for figures in ([("online", online), ("training", status.count(TRAINING)),
+                     ("finished", status.count(FINISHED_RUN)), ("diverged", status.count(DIVERGED))],
+                    [("slots", scheduler_module.server().slots), ("in_line", status.count(WAITING)),
+                     ("memory", t("board.memory_value", mb=f"{memory:,.0f}") if memory is not None else "–"),
+                     ("", "")]):
+        for column, (name, value) in zip(st.columns(len(figures)), figures, strict=True):
+            if name:
+                column.metric(t(f"board.{name}"), value)
 
 
 def board_row(row: RunRow) -> BoardRow:
@@ -140,15 +146,15 @@ def stored_row(result: Result) -> BoardRow:
 
 def table(rows: Sequence[BoardRow]) -> None:
     """Every run, sortable by any column (click its header); a diverged or failed run in red."""
-    frame = pd.DataFrame({
+    frame = pd.DataFrame({  # the widest column last, so a projector's narrow screen cuts nothing that matters
         "student": [row.student for row in rows],
         "page": [t(f"{row.page}.nav") for row in rows],
+        "status": [t(f"board.statuses.{row.status}") for row in rows],
+        "progress": [row.steps / row.total if row.total else 0.0 for row in rows],
+        "accuracy": [row.figure[ACCURACY] for row in rows],
+        "loss": [row.loss for row in rows],
         "changed": [board.describe(board.changed(row.settings, _defaults(row.page))) or t("board.defaults")
                     for row in rows],
-        "progress": [row.steps / row.total if row.total else 0.0 for row in rows],
-        "loss": [row.loss for row in rows],
-        "accuracy": [row.figure[ACCURACY] for row in rows],
-        "status": [t(f"board.statuses.{row.status}") for row in rows],
     })
     failed = {t(f"board.statuses.{status}") for status in (DIVERGED, FAILED_RUN)}
     styled = frame.style.apply(
@@ -158,12 +164,12 @@ def table(rows: Sequence[BoardRow]) -> None:
     st.dataframe(styled, hide_index=True, width="stretch", key="board.table", column_config={
         "student": st.column_config.TextColumn(t("board.columns.student")),
         "page": st.column_config.TextColumn(t("board.columns.page")),
-        "changed": st.column_config.TextColumn(t("board.columns.changed")),
+        "status": st.column_config.TextColumn(t("board.columns.status")),
         "progress": st.column_config.ProgressColumn(t("board.columns.progress"), min_value=0.0, max_value=1.0,
                                                     format="percent"),
-        "loss": st.column_config.NumberColumn(t("board.columns.loss"), format="%.3f"),
         "accuracy": st.column_config.NumberColumn(t("board.columns.accuracy"), format="percent"),
-        "status": st.column_config.TextColumn(t("board.columns.status")),
+        "loss": st.column_config.NumberColumn(t("board.columns.loss"), format="%.3f"),
+        "changed": st.column_config.TextColumn(t("board.columns.changed")),
     })
 
 
@@ -264,21 +270,31 @@ def earlier(classroom: Classroom, lesson: Lesson) -> None:
 # --- the teacher's actions -----------------------------------------------------------------------
 
 def actions(classroom: Classroom) -> None:
-    """Stop every run (after a confirmation), cap the steps of new runs, download the board."""
+    """Stop every run (after a confirmation) and cap the steps of new runs. Clicks are handled before
+    the buttons are drawn, so they are drawn in the state the click leads to."""
     st.subheader(t("board.actions.title"))
-    stop, cap, download_column = st.columns(3)
-    training = sum(run.job.running for run in classroom.registry.live_runs())
-    if stop.button(t("board.actions.stop_all"), key="board.stop_all", disabled=not training, icon="⏹️"):
+    stop, cap = st.columns(2)
+    stopped = None
+    if st.session_state.get("board.confirm"):
+        stopped, st.session_state[CONFIRM_KEY] = classroom.stop_every_run(), False
+    elif st.session_state.get("board.stop_all"):
         st.session_state[CONFIRM_KEY] = True
-    if st.session_state.get(CONFIRM_KEY) and training:
-        if stop.button(t("board.actions.confirm", n=training), type="primary", key="board.confirm"):
-            st.session_state[CONFIRM_KEY] = False
-            stop.success(t("board.actions.stopped_all", n=classroom.stop_every_run()))
+    running = training(classroom)
+    if not running:
+        st.session_state[CONFIRM_KEY] = False  # nothing left to confirm: a later run must not find it armed
+    stop.button(t("board.actions.stop_all"), key="board.stop_all", disabled=not running, icon="⏹️")
+    if st.session_state.get(CONFIRM_KEY):
+        stop.button(t("board.actions.confirm", n=running), type="primary", key="board.confirm")
+    if stopped is not None:
+        stop.success(t("board.actions.stopped_all", n=stopped))
     chosen = cap.number_input(t("board.actions.cap"), min_value=0, max_value=1_000_000, step=100,
                               value=classroom.step_cap or 0, help=t("board.actions.cap_help"), key="board.cap")
     classroom.step_cap = int(chosen) or None
-    with download_column:
-        download([board_row(row) for row in classroom.registry.snapshot().runs])
+
+
+def training(classroom: Classroom) -> int:
+    """This server's runs that train or wait for their turn: what "Stop every run" stops."""
+    return sum(run.job.running for run in classroom.registry.live_runs())
 
 
 def download(rows: Sequence[BoardRow]) -> None:

@@ -3,18 +3,27 @@ session, both started by harness.py (which the benchmarks share), and a fresh pa
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.browser import harness
 
 BROWSER_MAX_STEPS = "40"  # long enough to see a run, short enough for CI
+TEACHER_PASSWORD = "chalk-and-cheese"  # opens the Class page of the tests' servers
 ARTIFACTS = harness.ROOT / "test-artifacts"
+
+
+def server_env(data_dir: Path, max_steps: str = BROWSER_MAX_STEPS) -> dict[str, str]:
+    """The environment of a test server: no downloads, a step cap, its own data folder (where its
+    results database lives too) and the teacher's password."""
+    return {"LIVELAB_DOWNLOAD": "0", "LIVELAB_MAX_STEPS": max_steps, "LIVELAB_DATA_DIR": str(data_dir),
+            "LIVELAB_TEACHER_PASSWORD": TEACHER_PASSWORD}
 
 
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory) -> harness.Server:
-    env = {"LIVELAB_DOWNLOAD": "0", "LIVELAB_MAX_STEPS": BROWSER_MAX_STEPS,
-           "LIVELAB_DATA_DIR": str(tmp_path_factory.mktemp("data"))}
+    env = server_env(tmp_path_factory.mktemp("data"))
     with harness.running_server(env, log=tmp_path_factory.mktemp("server") / "streamlit.log") as server:
         yield server
 
