@@ -39,7 +39,7 @@ def session_owner() -> Owner:
     """Made at a session's first script run and again when it reconnects after a disconnect (the
     session cache is cleared then, which calls _leave): the same Owner comes back, with its runs."""
     owner = st.session_state.setdefault(OWNER_KEY, Owner(session_id(), classroom.server()))
-    owner.come_back()
+    owner.arrive()
     for value in list(st.session_state.values()):
         if isinstance(value, Run):
             owner.adopt(value)
