@@ -18,5 +18,5 @@ try:
     page.run()
 finally:
     student.keep()  # what this run changed, for the student's other tabs and their next reload
-student.give_cookie()  # a browser new to the server is given its identity (an empty element, last in the sidebar)
+student.welcome()  # a browser new to the server is given its identity (an empty element, last in the sidebar)
 app_sidebar.start_preload()  # once per server process

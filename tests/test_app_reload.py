@@ -16,6 +16,7 @@ from core import identities
 from tests.conftest import ROOT_APP, open_page, train, wait_until
 from tests.test_app_languages import visible_texts
 from ui import student
+from ui.i18n import translate
 
 CNN_PAGE = "app_pages/cnn.py"
 
@@ -171,12 +172,12 @@ def test_a_cookie_this_server_did_not_issue_gets_a_fresh_identity_silently(this_
     assert stranger.cookie != cookie and identities.server().find(stranger.cookie).verdict == identities.KNOWN
 
 
-def test_a_cookie_from_before_a_restart_gets_a_kind_notice_and_a_fresh_identity(this_class, browsers):
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_cookie_from_before_a_restart_gets_a_kind_notice_and_a_fresh_identity(this_class, browsers, lang):
     returning = browsers(f"Earlier0.{'A' * 43}")
-    at = returning.open(None, dataset="digits", lang="en")  # the home page: its first run says so
-    assert [toast.value for toast in at.toast] == [
-        "The server has restarted since your last visit, so your runs from before are no longer here: what they "
-        "reached is kept in the class results, on your teacher's board. Press **Train** to start again."]
+    at = returning.open(None, dataset="digits", lang=lang)  # the home page: its first run says so
+    assert [toast.value for toast in at.toast] == [translate(lang, "common.server_restarted")]
+    assert "The server has restarted since your last visit" in translate("en", "common.server_restarted")
     assert not at.exception
     assert identities.server().find(returning.cookie).verdict == identities.KNOWN  # a fresh one
     at.run()

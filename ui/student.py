@@ -35,6 +35,7 @@ from ui.i18n import LANGUAGE_KEY, t
 STATE_KEY = "student.state"  # this tab's StudentState (the object: the id itself is never in session_state)
 SYNCED_KEY = "student.synced"  # {key: (value, version)}: what this tab and the state last agreed on
 COOKIE_KEY = "student.cookie"  # (cookie, expires): what this tab's browser is to be given, for a fresh identity
+RESTARTED_KEY = "student.restarted"  # True until said: the browser came with an id from before a restart
 RUN_SUFFIX, HISTORY_SUFFIX = ".run", ".history"  # "<page>.run", "<page>.history": a page's run and kept runs
 APP_KEYS = (NAME_KEY, DATASET_KEY, DEVICE_KEY, LANGUAGE_KEY)  # the app-wide sidebar's values
 T = TypeVar("T")
@@ -80,9 +81,12 @@ def keep() -> None:
         _sync(state, pull=False)
 
 
-def give_cookie() -> None:
+def welcome() -> None:
     """A tab with a fresh identity gives its browser the cookie, in every script run of the session (the
-    browser writes it once). Draws nothing: call it at the end of the sidebar."""
+    browser writes it once; an empty element, so call it last), and a browser that came with an id
+    from before a restart is told so, once, in the language the tab has by now."""
+    if st.session_state.pop(RESTARTED_KEY, False):
+        st.toast(t("common.server_restarted"), icon="🔄", duration="long")
     cookie = st.session_state.get(COOKIE_KEY)
     if cookie is not None:
         with st.sidebar:
@@ -104,8 +108,7 @@ def _identify() -> StudentState:
         return found.state
     issued = table.issue()
     st.session_state[COOKIE_KEY] = (issued.cookie, issued.expires)
-    if found.verdict == identities.RESTARTED:
-        st.toast(t("common.server_restarted"), icon="🔄", duration="long")
+    st.session_state[RESTARTED_KEY] = found.verdict == identities.RESTARTED  # said by welcome()
     return issued.state
 
 
