@@ -2,16 +2,21 @@
 
 import streamlit as st
 
-from ui import app_sidebar
+from ui import app_sidebar, student
 from ui.i18n import t
 from ui.navigation import HOME, PAGES
 
 st.set_page_config(page_title="Live Lab", page_icon="🧪", layout="wide")
+student.attach()  # whose tab this is: their runs, kept runs, name and settings, after a reload too
 app_sidebar.draw()  # language first: the page titles below are translated
 pages = [st.Page(p.script, title=t(f"{p.key}.nav"), icon=p.icon, default=True) if p is HOME else
          st.Page(p.script, title=t(f"{p.key}.nav"), icon=p.icon, url_path=p.url_path) for p in PAGES]
 page = st.navigation(pages)
 if page.url_path != pages[PAGES.index(HOME)].url_path:  # the home page needs no torch: it draws first
     app_sidebar.use_torch_here()
-page.run()
+try:
+    page.run()
+finally:
+    student.keep()  # what this run changed, for the student's other tabs and their next reload
+student.welcome()  # a browser new to the server is given its identity (an empty element, last in the sidebar)
 app_sidebar.start_preload()  # once per server process

@@ -1,9 +1,10 @@
 """Every run on this server, for the teacher's board: whose it is, which page, its settings, how far
 it has come and how well it does.
 
-Sessions join with an opaque id (and, if the student typed one, a name); their runs are added when
-they start and kept (as their summaries) when a page replaces them; a session that is released
-leaves with all its runs. The board reads `snapshot()`.
+Students join with an opaque id (their board id, the same in every tab and after a reload; and, if they
+typed one, a name); their runs are added when they start and kept (as their summaries) when a page
+replaces them; a student who is released leaves with all their runs. The board reads `snapshot()`.
+(The parameters keep the name `session`: it is the student's board id.)
 
 Reading is cheap and never waits for training. Writers (a page's script, the owner's release timer)
 replace one immutable state (students and runs together) under a lock of their own, which no
@@ -49,10 +50,10 @@ RECENT_S = 2.0  # a training run whose last step is older than this is waiting f
 
 @dataclass(frozen=True)
 class Student:
-    session: str  # opaque: the board never shows it
+    session: str  # the student's board id, opaque: the board never shows it
     number: int  # from 1, in order of joining: the anonymous label "Student 7"
     name: str = ""  # what the student typed (core/names.py), or ""
-    online: bool = True  # False once the session has gone (its runs are paused until it is released)
+    online: bool = True  # False once the student's last session has gone (their runs are paused until released)
 
 
 @dataclass(frozen=True)

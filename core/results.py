@@ -64,7 +64,7 @@ class Result:
     lesson: str  # the lesson's name, "" when the teacher gave none
     lesson_day: date  # the day of the lesson, to open an earlier lesson by date
     server: str  # which server process wrote it (replicas share one database)
-    session: str  # the browser session that ran it, opaque
+    session: str  # the student who ran it (their board id: core/student_state.py), opaque
     name: str  # the student's display name, plain text
     page: str  # the page's key: "cnn", "rnn_classifier", "rnn_regression"
     dataset: str | None  # what a classifier trained on; None for the regression

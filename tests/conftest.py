@@ -12,8 +12,11 @@ import numpy as np
 import pytest
 import torch
 
-from core import environment
+from core import classroom, environment
+from core.classroom import Classroom
 from core.data import ImageData, bundled_digits
+from core.registry import Registry
+from core.results import ResultsStore, default_url
 from tests import postgres
 
 IDX_FILES = {
@@ -77,6 +80,16 @@ def app_env(monkeypatch, tmp_path):
     monkeypatch.setenv("LIVELAB_MAX_STEPS", "12")
     monkeypatch.setenv("LIVELAB_DOWNLOAD", "0")
     return tmp_path
+
+
+@pytest.fixture
+def this_class(app_env, monkeypatch):
+    """A class of its own for the test, as the server's (core/classroom.py)."""
+    store = ResultsStore(default_url(app_env / "data"))
+    made = Classroom(Registry(), store)
+    monkeypatch.setattr(classroom, "_server", made)
+    yield made
+    store.close()
 
 
 @pytest.fixture

@@ -5,11 +5,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from core import classroom
-from core.classroom import Classroom
 from core.models import CNNSpec
-from core.registry import Registry
-from core.results import Result, ResultsStore, default_url
+from core.results import Result
 from core.run import classifier_run
 from core.teacher import MAX_TRIES
 from core.training import ClassifierConfig
@@ -18,16 +15,6 @@ from tests.conftest import open_page, wait_until
 PASSWORD = "correct horse"
 QUICK = ClassifierConfig(max_steps=6, eval_every=3, embed_method="none", test_size=50)
 XSS = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture
-def this_class(app_env, monkeypatch):
-    """A class of its own for the test, as the server's."""
-    store = ResultsStore(default_url(app_env / "data"))
-    made = Classroom(Registry(), store)
-    monkeypatch.setattr(classroom, "_server", made)
-    yield made
-    store.close()
 
 
 @pytest.fixture

@@ -19,12 +19,15 @@ if TYPE_CHECKING:
 
 DATASET_KEY, DEVICE_KEY = "dataset", "device"  # in session state; a share link carries the dataset too
 NAME_KEY = "student.name"  # what the student typed for the class board (plain text)
+QUERY_READ_KEY = "dataset.query_read"  # set once this tab has read the URL's dataset
 
 
 def draw() -> None:
     language_selector()
-    if DATASET_KEY not in st.session_state and st.query_params.get(DATASET_KEY) in catalog.names():
-        st.session_state[DATASET_KEY] = st.query_params[DATASET_KEY]  # a shared link names its dataset
+    if not st.session_state.get(QUERY_READ_KEY):  # a shared link names its dataset: it wins when a tab opens it
+        st.session_state[QUERY_READ_KEY] = True
+        if st.query_params.get(DATASET_KEY) in catalog.names():
+            st.session_state[DATASET_KEY] = st.query_params[DATASET_KEY]
     st.sidebar.selectbox(t("common.dataset"), catalog.names(), key=DATASET_KEY, format_func=dataset_labeller())
     devices, auto = _devices()
     if st.session_state.get(DEVICE_KEY) not in devices:

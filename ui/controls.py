@@ -55,8 +55,17 @@ def _same_float(option: float, text: str) -> bool:
         return False
 
 
+SETTING = ".setting."  # a page's settings are kept under "<page>.setting.<name>"
+
+
 def _state_key(page: str, name: str) -> str:
-    return f"{page}.setting.{name}"
+    return f"{page}{SETTING}{name}"
+
+
+def widget_of(key: str) -> str | None:
+    """The widget key of the setting kept under `key`; None when `key` keeps no page setting."""
+    page, found, name = key.partition(SETTING)
+    return _widget_key(page, name) if found and page and name else None
 
 
 def _widget_key(page: str, name: str) -> str:

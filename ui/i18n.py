@@ -21,6 +21,7 @@ LOCALES = Path(__file__).resolve().parent.parent / "locales"
 LANGUAGES = {"en": "English", "zh": "中文"}
 DEFAULT_LANGUAGE = "en"
 LANGUAGE_KEY = "lang"  # in session state and in a share link's query
+QUERY_READ_KEY = "lang.query_read"  # set once this tab has read the URL's language
 
 
 @cache
@@ -84,10 +85,15 @@ def has(key: str) -> bool:
 
 
 def language_selector() -> None:
-    """The sidebar's language switch; `?lang=zh` in the URL sets it for a new session."""
-    if LANGUAGE_KEY not in st.session_state:
+    """The sidebar's language switch; `?lang=zh` in the URL sets it when a tab opens the app (over the
+    language the student had chosen before: the link says so)."""
+    if not st.session_state.get(QUERY_READ_KEY):
+        st.session_state[QUERY_READ_KEY] = True
         wanted = st.query_params.get(LANGUAGE_KEY)
-        st.session_state[LANGUAGE_KEY] = wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
+        if wanted in LANGUAGES:
+            st.session_state[LANGUAGE_KEY] = wanted
+    if st.session_state.get(LANGUAGE_KEY) not in LANGUAGES:
+        st.session_state[LANGUAGE_KEY] = DEFAULT_LANGUAGE
     st.sidebar.radio(
         "Language / 语言", list(LANGUAGES), key=LANGUAGE_KEY, horizontal=True,
         format_func=LANGUAGES.get,

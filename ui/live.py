@@ -16,6 +16,7 @@ from core import threads
 from core.base import TrainingDiverged
 from core.run import Run
 from core.runner import FAILED, FINISHED, STOPPED
+from ui import student
 from ui.i18n import t
 
 REDRAW_SECONDS = 0.3  # the live charts' refresh period while training...
@@ -28,7 +29,8 @@ def follow(run: Run, draw: Callable[[Sequence, bool], None]) -> None:
     """Draw the run's progress and `draw(records, training)` now and, while it trains, again every
     redraw period, in a fragment: the rest of the page stays responsive, and widgets drawn by `draw`
     rerun only the fragment. When the run ends the whole page reruns, so its buttons and status follow
-    (the status above the charts). Each page run declares the live fragment anew (fresh_fragment)."""
+    (the status above the charts), and so does it when the student's other tab replaces the run.
+    Each page run declares the live fragment anew (fresh_fragment)."""
     training = run.job.running
     period = _period(run)
 
@@ -42,9 +44,11 @@ def follow(run: Run, draw: Callable[[Sequence, bool], None]) -> None:
         _draw_seconds[run] = time.perf_counter() - started
 
     def live() -> None:
+        if not student.holds(run):
+            st.rerun()  # another tab of the student's replaced or reset it: the page draws what it has now
         redraw()
         if not run.job.running:
-            st.rerun()  # it has just ended: redraw the page with its final state and buttons
+            st.rerun()  # it has just ended (or another tab stopped it): the page with its final state and buttons
         if not period / 2 <= _period(run) <= 2 * period:
             st.rerun()  # the server got much busier or quieter: declare the fragment again, at the new period
 
