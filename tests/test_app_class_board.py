@@ -92,7 +92,7 @@ def test_names_with_markup_are_shown_literally(this_class, password, tiny_digits
 
 
 def test_the_teacher_stops_every_run_after_confirming_and_caps_new_runs(this_class, password, tiny_digits):
-    run = classifier_run(CNNSpec(), QUICK.replace(max_steps=100_000), tiny_digits)
+    run = classifier_run(CNNSpec(), QUICK.replace(max_steps=100_000, epochs=20), tiny_digits)  # trains on
     this_class.track("s1", "cnn", run)
     run.start()
     at = log_in(open_page("app_pages/class_board.py"))

@@ -72,7 +72,7 @@ def test_a_stopped_then_finished_run_is_one_row_the_latest(classroom, tiny_digit
 
 
 def test_the_teachers_stop_stops_every_training_run_and_a_released_session_is_stored(classroom, tiny_digits):
-    runs = [classifier_run(CNNSpec(), QUICK.replace(max_steps=100_000), tiny_digits) for _ in range(2)]
+    runs = [classifier_run(CNNSpec(), QUICK.replace(max_steps=100_000, epochs=20), tiny_digits) for _ in range(2)]
     for session, run in zip(("s1", "s2"), runs, strict=True):
         classroom.track(session, "cnn", run)
         run.start()
