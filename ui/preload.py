@@ -75,11 +75,12 @@ def _warm_up(download: bool) -> None:
             importlib.import_module(module)
     finally:
         _imported.set()  # a failed import fails again, with its message, where a page imports it
-    from core import threads
+    from core import classroom, threads
     from core.run import rehearse
 
     threads.use_for_page()  # this thread's torch work is small; training threads keep the cores
     rehearse()
+    classroom.server()  # the class's registry and results database, opened before a page needs them
     # Everything imported so far lives as long as the server. Python's full collections walk every
     # object while holding its lock, which stalls training threads once torch is loaded (README,
     # "Threads"); frozen objects are left out of them.
