@@ -4,6 +4,7 @@ session of their own pressing Train at the same moment. It prints figures, not a
     python bench/classroom.py --students 6                      # 6 Chromium students, bundled digits
     python bench/classroom.py --students 30 --data mnist --root DIR   # 30 protocol clients (the default above 6)
     python bench/classroom.py --memory --students 5 --data mnist --root DIR --max-steps 300
+    python bench/classroom.py --board --students 30 --train-seconds 90 --rounds 2 --query epochs=3   # + --data, --root
 
 Students (--client):
   browser   one Chromium context per student (Debian's Chromium through the tests' harness): the real
@@ -46,6 +47,44 @@ The load run (default), in order:
   student, and the whole class over the base. --max-steps caps every run (LIVELAB_MAX_STEPS) so that
   a full class fits in minutes; say so when quoting the figures.
 
+--board instead measures what the teacher's board costs a class (protocol students only):
+  1. a fresh server with LIVELAB_TEACHER_PASSWORD set to a fixed bench password, its results in a
+     fresh SQLite file, and no file watcher (--server.fileWatcherType none: a source file edited in
+     the working tree during the run would otherwise be re-imported by the next script run, e.g. a
+     second start-up warm-up in the middle of a window); a first visitor (a protocol tab: home page,
+     then the CNN page) pays the imports and loads the dataset.
+  2. K students open the page and press Train, as in the load run; --warmup seconds pass (every run
+     past its first steps and evaluations).
+  3. windows of --train-seconds each, the runs training through all of them (give them enough steps:
+     --query epochs=3): A1 without the board; B1 with the board open in a teacher's session; A2
+     without it again; with --rounds 2, B2 and A3 after them, and so on. In that order because the
+     class's pace drifts as runs go on (evaluations and t-SNE frames every 100 steps, longer records):
+     a single "without, then with" would credit the board with the drift; windows without it bracket
+     each one with it.
+     For each window: every student's steps/s (from "Step N of M" as in the load run), the
+     slowest/fastest ratio (and, steadier, the 10th/90th percentile's), the aggregate steps/s of the
+     class, and the cores used by the server, by this benchmark (its protocol clients, the teacher's
+     included) and by the rest of the machine.
+  4. the teacher, before each B window: a protocol tab opens /class, types the password into the form's
+     text input and presses "Open the board" (one rerun carrying the input's value and the submit
+     button's trigger, as the frontend submits a form), then follows the live board's fragment
+     (st.fragment(run_every=2 s)) like the frontend: a rerun of that fragment every 2 s. The teacher's
+     tab sends each only once the previous one has finished, and times it from its send until the
+     server's script_finished for it: the server's wall time for a redraw (script, serialising and
+     sending every delta; on localhost the network adds nothing measurable). In B: how many redraws,
+     median / 90th percentile / worst, how many timers fired while the last redraw was still going
+     ("late"), and the bytes per second the teacher's websocket received (every message's size).
+     After the B window the teacher closes the tab (its session runs nothing more).
+  5. a summary: every window's ratio and aggregate steps/s, each B against the windows before and after it.
+  6. once the server has stopped, in this process: the training worker's cost of a run's result
+     (bench/run_result.py: Classroom._store on a real CNN run of --store-steps records, SQLite;
+     --store-steps 0 leaves it out).
+  A window in which the rest of the machine used more than 0.3 cores is flagged: the summary then says
+  the windows are not comparable (the server's share of the cores changed under it).
+  The teacher's protocol client runs in this benchmark's process, on the same 2 cores as the server:
+  its parsing of the board's messages is counted against the students in B (a pessimistic bias; a
+  projector's browser would be another machine). The benchmark's cores are printed per window.
+
 Memory is VmRSS from /proc/<pid>/status; CPU is utime + stime from /proc/<pid>/stat over a stretch
 of time, in cores (1.0 = one core busy). The machine's other load is printed beside the figures (the
 load average is no guide: it counts the server's own training threads).
@@ -71,14 +110,16 @@ import asyncio
 import os
 import statistics
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import procstat  # noqa: E402
 from bench.startup import first_visit, server_environment  # noqa: E402
-from bench.streamlit_client import PROGRESS, EventLoopThread, Progress, Tab, knock  # noqa: E402
+from bench.streamlit_client import PROGRESS, EventLoopThread, Progress, Redraw, Tab, knock  # noqa: E402
 from tests.browser import harness  # noqa: E402
 from tests.browser.steps import EXCEPTION, TRAIN_READY, wait_until_drawn  # noqa: E402
 
@@ -96,6 +137,11 @@ EVERY_PAGE = (("playground", "playground.quick_train"), *((page, train_key(page)
 PROGRESS_JS = "() => document.querySelector(\"[data-testid='stProgress']\")?.innerText ?? ''"
 NEWCOMER_AFTER_S = 10  # into the window: training is in full swing
 RUN_TIMEOUT_S = 3600
+# --board: the bench server's teacher's password, and the Class page's address and form (ui/board_view.py)
+BOARD_PASSWORD = "livelab-bench-teacher"
+BOARD_PATH, BOARD_PASSWORD_KEY, BOARD_OPEN = "class", "board.password", "Open the board"
+BOARD_SETTLE_S = 5  # after the login's full run, before window B: the live redraws under way
+QUIET_CORES = 0.3  # what the rest of the machine may use in a window before the windows are called not comparable
 
 
 class BrowserClass:
@@ -182,16 +228,29 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=None, help="the server's port (default: a free one)")
     parser.add_argument("--max-steps", type=int, default=None, help="cap every training run (LIVELAB_MAX_STEPS)")
     parser.add_argument("--memory", action="store_true", help="measure memory per student instead (see above)")
+    parser.add_argument("--board", action="store_true",
+                        help="measure the teacher's board: windows without, with and without it (see above)")
+    parser.add_argument("--warmup", type=float, default=20, help="--board: seconds of training before the first window")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="--board: windows with the board, each followed by one without (A1 B1 A2 B2 A3 ...)")
+    parser.add_argument("--store-steps", type=int, default=None,
+                        help="--board: records of the run whose result's cost is timed in this process "
+                             "(default: bench/run_result.py's, one MNIST epoch; 0: leave that part out)")
     args = parser.parse_args()
-    args.client = args.client or ("browser" if args.students <= 6 else "protocol")
+    if args.board and args.memory:
+        parser.error("--board and --memory are separate runs")
+    if args.board and args.client == "browser":
+        parser.error("--board seats protocol students only")
+    args.client = args.client or ("browser" if args.students <= 6 and not args.board else "protocol")
     return args
 
 
-def start_server(args: argparse.Namespace) -> harness.Server:
-    env = server_environment(args.root)
+def start_server(args: argparse.Namespace, extra_env: dict[str, str] | None = None,
+                 flags: tuple[str, ...] = ()) -> harness.Server:
+    env = {**server_environment(args.root), **(extra_env or {})}
     if args.max_steps:
         env["LIVELAB_MAX_STEPS"] = str(args.max_steps)
-    return harness.start_server(env, ["--server.disconnectedSessionTTL", str(args.session_ttl)], args.port)
+    return harness.start_server(env, ["--server.disconnectedSessionTTL", str(args.session_ttl), *flags], args.port)
 
 
 def query_of(args: argparse.Namespace) -> str:
@@ -400,10 +459,182 @@ async def train_to_the_end(tab: Tab, key: str) -> float:
     return seconds
 
 
+@dataclass(frozen=True)
+class Window:
+    """One window of the --board run: the students' rates and what the processes used."""
+
+    name: str
+    rates: list[float]  # steps/s, one per student
+    ended: int  # runs that ended inside it (their rates undercount them)
+    seconds: float
+    server_cores: float
+    benchmark_cores: float
+    other_cores: float
+    server_rss: float
+
+    @property
+    def ratio(self) -> float:
+        fastest = max(self.rates)
+        return min(self.rates) / fastest if fastest else 0.0
+
+    @property
+    def aggregate(self) -> float:
+        return sum(self.rates)
+
+
+def board(args: argparse.Namespace) -> None:
+    """--board: windows without, with and without the teacher's board; then the worker's cost of a result."""
+    print(f"board      {args.students} protocol students on /{args.page}, data {args.data}"
+          f"{', ' + args.query if args.query else ''}; windows of {args.train_seconds:g} s after {args.warmup:g} s "
+          f"of training: A1 without the board, then {args.rounds} x (B with it, A without it); {describe_machine()}",
+          flush=True)
+    loop = EventLoopThread()
+    with tempfile.TemporaryDirectory(prefix="livelab-board-") as folder:  # the server's results: a fresh database
+        server = start_server(args, {"LIVELAB_TEACHER_PASSWORD": BOARD_PASSWORD,
+                                     "LIVELAB_DATABASE_URL": f"sqlite:///{folder}/results.sqlite3"},
+                              ("--server.fileWatcherType", "none"))
+        try:
+            with procstat.Watch({"server": lambda: [server.pid], "benchmark": lambda: [os.getpid()]}) as watch:
+                print(f"server     healthy: rss {watch.now('server').rss:.0f} MB; its results in a fresh SQLite "
+                      f"file", flush=True)
+                board_class(args, server, loop, watch)
+        finally:
+            harness.stop_server(server)
+            loop.close()
+    print(f"board      server stopped; {describe_machine()}", flush=True)
+    if args.store_steps != 0:
+        from bench import run_result  # torch and the app's core: only this part needs them in this process
+
+        run_result.report(args.data, args.root, args.store_steps or run_result.STEPS, prefix="store      ")
+    print(f"board      done; {describe_machine()}")
+
+
+def board_class(args, server: harness.Server, loop: EventLoopThread, watch: procstat.Watch) -> None:
+    query = query_of(args)
+    home, cnn = served_visit(server.url, query)
+    print(f"first      a protocol tab on the fresh server: home page's script done {home:.2f} s, CNN page's "
+          f"{cnn:.2f} s; server rss {watch.now('server').rss:.0f} MB", flush=True)
+    students = ProtocolClass(loop, server.url, args.page, query)
+    seated = students.join(args.students)
+    print(f"students   {args.students} pages drawn (Train enabled) {seated:.1f} s after they were opened", flush=True)
+    students.press_train()
+    time.sleep(args.warmup)
+    windows = [board_window("A1", "without the board", args, students, watch)]
+    for number in range(1, args.rounds + 1):
+        windows.append(with_the_board(f"B{number}", args, server, loop, students, watch))
+        windows.append(board_window(f"A{number + 1}", "without the board", args, students, watch))
+    summary(windows)
+    errors = students.errors()
+    if errors:
+        print(f"errors     {len(errors)} students saw an exception; the first: {errors[0]}")
+    students.leave()
+
+
+def with_the_board(name: str, args, server: harness.Server, loop: EventLoopThread, students: ProtocolClass,
+                   watch: procstat.Watch) -> Window:
+    """A teacher logs in; a window with the board open; the teacher closes the tab."""
+    teacher = Tab(server.url, "lang=en", timed=True)
+    opened, login = loop.call(seat_teacher(teacher))
+    print(f"teacher    /class drawn {opened:.2f} s after it was opened; password submitted, the board drawn "
+          f"{login:.2f} s later; its live fragment reruns every "
+          f"{', '.join(f'{interval:g}' for interval in teacher.timers().values())} s", flush=True)
+    time.sleep(BOARD_SETTLE_S)
+    before = (teacher.state.received_bytes, teacher.state.received_messages)
+    start = time.monotonic()
+    shown = board_window(name, "with the board open", args, students, watch)
+    end = time.monotonic()
+    after = (teacher.state.received_bytes, teacher.state.received_messages)
+    in_flight = teacher.redraw_in_flight()
+    redraws = [redraw for redraw in list(teacher.state.redraws) if start <= redraw.finished <= end]
+    print_redraws(name, redraws, None if in_flight is None else end - in_flight, after[0] - before[0],
+                  after[1] - before[1], end - start)
+    loop.call(teacher.close())
+    if teacher.state.exceptions:
+        print(f"errors     the board showed {len(teacher.state.exceptions)} exceptions; the first: "
+              f"{teacher.state.exceptions[0]}")
+    time.sleep(BOARD_SETTLE_S)  # its last redraw is over
+    return shown
+
+
+def summary(windows: list[Window]) -> None:
+    """Each window's ratio and aggregate; each window with the board against the two around it."""
+    for figure, value, form in (("slowest/fastest", lambda w: w.ratio, ".3f"),
+                                ("aggregate steps/s", lambda w: w.aggregate, ".1f")):
+        compared = "; ".join(f"{shown.name} against {before.name} {value(shown) / value(before) - 1:+.1%}, against "
+                             f"{after.name} {value(shown) / value(after) - 1:+.1%}"
+                             for before, shown, after in zip(windows[::2], windows[1::2], windows[2::2], strict=False))
+        print(f"summary    {figure}: " + ", ".join(f"{w.name} {value(w):{form}}" for w in windows) + f"; {compared}")
+    if max(window.other_cores for window in windows) > QUIET_CORES:
+        print("summary    NOT COMPARABLE: the rest of the machine used " + ", ".join(
+            f"{w.name} {w.other_cores:.2f}" for w in windows) + f" cores (more than {QUIET_CORES} in one): other "
+              "work shared the cores; rerun on a quiet machine", flush=True)
+
+
+async def seat_teacher(teacher: Tab) -> tuple[float, float]:
+    """Open the Class page and log in; seconds until the form was drawn, then until the board was.
+    Raises if the board did not open (no live fragment to follow)."""
+    opened = await teacher.open(BOARD_PATH)
+    login = await teacher.submit_form({BOARD_PASSWORD_KEY: BOARD_PASSWORD}, BOARD_OPEN)
+    if not teacher.timers():
+        raise RuntimeError(f"the board did not open: no live fragment after the password; buttons "
+                           f"{teacher.state.buttons}, exceptions {teacher.state.exceptions}")
+    return opened, login
+
+
+def board_window(name: str, label: str, args, students: ProtocolClass, watch: procstat.Watch) -> Window:
+    """One window: the students' progress and the processes' cores over --train-seconds; printed."""
+    start = {group: watch.now(group) for group in watch.groups}
+    machine = procstat.machine_cpu_seconds()
+    first = students.progress()
+    time.sleep(max(0.0, start["server"].at + args.train_seconds - time.monotonic()))
+    last = students.progress()
+    end = {group: watch.now(group) for group in watch.groups}
+    machine = procstat.machine_cpu_seconds() - machine
+    seconds = end["server"].at - start["server"].at
+    cores = {group: end[group].cores_since(start[group]) for group in watch.groups}
+    rates = [(b.done - a.done) / (b.at - a.at) if b.at > a.at else 0.0 for a, b in zip(first, last, strict=True)]
+    ended = sum(bool(b.total) and b.done >= b.total for b in last)
+    window = Window(name, rates, ended, seconds, cores["server"], cores["benchmark"],
+                    max(0.0, machine / seconds - sum(cores.values())), end["server"].rss)
+    deciles = statistics.quantiles(rates, n=10, method="inclusive")
+    print(f"window {name:<3} {label} ({seconds:.0f} s): aggregate {window.aggregate:.1f} steps/s; slowest/fastest "
+          f"{window.ratio:.3f} ({min(rates):.2f} vs {max(rates):.2f} steps/s, median {statistics.median(rates):.2f}; "
+          f"10th/90th percentile {deciles[0] / deciles[-1] if deciles[-1] else 0:.3f}); "
+          f"{sum(rate > 0 for rate in rates)} of {len(rates)} progressed"
+          f"{f', {ended} runs ended in it (their rates undercount them)' if ended else ''}")
+    print(f"window {name:<3} steps/s by student: " + " ".join(f"{rate:.2f}" for rate in rates))
+    print(f"window {name:<3} server {window.server_cores:.2f} cores (rss {window.server_rss:.0f} MB at its end); "
+          f"this benchmark (every protocol client) {window.benchmark_cores:.2f} cores; the rest of the machine "
+          f"{window.other_cores:.2f} cores", flush=True)
+    return window
+
+
+def print_redraws(name: str, redraws: list[Redraw], running: float | None, received: int, messages: int,
+                  seconds: float) -> None:
+    """The board's redraws that finished in the window `name` (the first may have been sent just before it): the
+    server's wall time for each; the one still running at B's end (`running` s old), and the teacher's bytes."""
+    if not redraws:
+        print(f"board      no redraw of the live board finished inside window {name}")
+    else:
+        times = sorted(redraw.seconds for redraw in redraws)
+        p90 = times[min(len(times) - 1, round(0.9 * (len(times) - 1)))]
+        late = sum(redraw.late for redraw in redraws)
+        print(f"board      {len(redraws)} redraws of the live board finished in {name} ({late} late: "
+              f"their timer fired while the last was still going); the server's wall time per redraw (rerun sent -> "
+              f"script_finished received): median {statistics.median(times) * 1e3:.0f} ms, 90th percentile "
+              f"{p90 * 1e3:.0f} ms, worst {times[-1] * 1e3:.0f} ms, best {times[0] * 1e3:.0f} ms")
+    if running is not None:
+        print(f"board      at {name}'s end a redraw had been running for {running:.1f} s (not counted above)")
+    print(f"board      the teacher's websocket received {received / 1e6:.2f} MB in {messages} messages over "
+          f"{seconds:.0f} s: {received / seconds / 1e3:.1f} kB/s", flush=True)
+
+
 def main() -> None:
     args = parse_args()
     if args.memory:
         memory(args)
+    elif args.board:
+        board(args)
     else:
         load(args)
 

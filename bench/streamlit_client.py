@@ -25,7 +25,17 @@ web/server/starlette/starlette_websocket.py, runtime/app_session.py and the fron
   (a new_session whose metadata names no fragment), stop them.
 - presses a button as the frontend does for st.button: a rerun whose WidgetStates carry
   `trigger_value = true` for the button's id. Other widgets are left out: the server keeps their
-  values from the previous run (this client never changes one).
+  values from the previous run (this client changes one only as below).
+- submits a form as the frontend does (WidgetStateManager.submitForm): one rerun whose WidgetStates
+  carry the form's values (a text input's `string_value`) and `trigger_value = true` for the form's
+  submit button (a button element with `is_form_submitter`).
+- a tab made with `timed=True` (the teacher's board in bench/classroom.py) times its fragments'
+  auto-reruns: each is sent only once the previous run has finished (the frontend's timer would send
+  it anyway, and the server would fold it into the next run: the same work, but then a send could not
+  be matched with its run), and timed from its send until the server's script_finished for it. A
+  timer that fires while the last run is still going waits for it and is counted as late.
+- counts the bytes and messages it receives (every websocket message's size), as a browser's
+  network panel would for the websocket.
 - Needs no acks and no heartbeat: the frontend sends BackMsg.app_heartbeat only when a hosting page
   (e.g. Community Cloud's frame) asks it to, and answers the server's websocket pings (so does the
   `websockets` library). It sends no `cached_message_hashes`, so the server sends every element in
@@ -41,7 +51,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -62,30 +72,51 @@ class Progress:
     at: float = 0.0  # time.monotonic()
 
 
+@dataclass(frozen=True)
+class Redraw:
+    """One auto-rerun of a fragment on a timed tab: when it was sent, when the server said it had
+    finished (time.monotonic()), and whether its timer fired while the previous run was still going."""
+
+    fragment: str
+    sent: float
+    finished: float
+    late: bool
+
+    @property
+    def seconds(self) -> float:
+        return self.finished - self.sent
+
+
 @dataclass
 class TabState:
     """What a student's tab shows, as far as the benchmarks care."""
 
     buttons: dict[str, tuple[str, bool]] = field(default_factory=dict)  # widget id -> (label, disabled)
     sliders: dict[str, str] = field(default_factory=dict)  # widget id -> the id of the fragment drawing it
+    text_inputs: dict[str, str] = field(default_factory=dict)  # widget id -> its form's id ("" for none)
+    submitters: dict[str, tuple[str, str]] = field(default_factory=dict)  # widget id -> (form id, label)
     titles: dict[str, str] = field(default_factory=dict)  # a chart's key -> its title as last drawn
     progress: Progress = field(default_factory=Progress)
     exceptions: list[str] = field(default_factory=list)
     script_running: bool = False
     page_script_hash: str = ""
     pages: dict[str, str] = field(default_factory=dict)  # url path -> page_script_hash
+    received_bytes: int = 0  # every websocket message's size, summed
+    received_messages: int = 0
+    redraws: list[Redraw] = field(default_factory=list)  # a timed tab's fragment auto-reruns, in order
 
 
 class Tab:
     """One student's tab: a websocket session on a Streamlit server."""
 
-    def __init__(self, url: str, query: str = ""):
-        self.url, self.query = url, query
+    def __init__(self, url: str, query: str = "", timed: bool = False):
+        self.url, self.query, self.timed = url, query, timed
         self.state = TabState()
         self._socket = None
         self._reader: asyncio.Task | None = None
         self._changed = asyncio.Condition()
         self._auto_reruns: dict[str, tuple[asyncio.Task, float]] = {}  # fragment id -> (timer, interval)
+        self._in_flight: tuple[str, float, bool] | None = None  # a timed auto-rerun: (fragment, sent, late)
 
     async def open(self, page: str = "", timeout_s: float = 300) -> float:
         """Connect and open `page` (its URL path; "" is the home page), as a visit to
@@ -122,11 +153,36 @@ class Tab:
         await self.wait_until_idle(timeout_s)
         return time.monotonic() - start
 
+    async def submit_form(self, values: Mapping[str, str], button: str = "", timeout_s: float = 300) -> float:
+        """Type `values` (text inputs' widget keys -> text) into a form and press its submit button
+        (the one labelled `button`, else the form's first), as the frontend does: one rerun with the
+        form's values and the button's trigger. Seconds until the run (and any st.rerun it asks for)
+        has finished."""
+        inputs = {_widget_id(self.state.text_inputs, key): text for key, text in values.items()}
+        forms = {self.state.text_inputs[widget] for widget in inputs}
+        submit = next((widget for widget, (form, label) in self.state.submitters.items()
+                       if form in forms and (not button or label == button)), None)
+        if len(forms) != 1 or submit is None:
+            raise LookupError(f"no form holds {list(values)} with a submit button {button!r}; forms {forms}, "
+                              f"submit buttons {self.state.submitters}")
+        start = time.monotonic()
+        await self._rerun(page_script_hash=self.state.page_script_hash, trigger=submit, values=inputs)
+        await self.wait_until_idle(timeout_s)
+        return time.monotonic() - start
+
     def enabled(self, key: str) -> bool:
         try:
             return not self.state.buttons[self.button_id(key)][1]
         except LookupError:
             return False
+
+    def timers(self) -> dict[str, float]:
+        """The fragments this tab reruns on a timer (the server's auto_rerun), each with its interval in s."""
+        return {fragment: interval for fragment, (_, interval) in self._auto_reruns.items()}
+
+    def redraw_in_flight(self) -> float | None:
+        """When a timed tab sent the auto-rerun the server has not finished yet (time.monotonic()), or None."""
+        return self._in_flight[1] if self._in_flight is not None else None
 
     async def wait_until_idle(self, timeout_s: float = 300) -> None:
         """Until the page's script (or a fragment's run) has finished."""
@@ -154,10 +210,10 @@ class Tab:
             await asyncio.gather(self._reader, return_exceptions=True)
 
     async def _rerun(self, page_name: str = "", page_script_hash: str = "", trigger: str | None = None,
-                     fragment: str = "", values: dict[str, float] | None = None, auto: bool = True) -> None:
+                     fragment: str = "", values: Mapping[str, float | str] | None = None, auto: bool = True) -> None:
         """Ask for a run of the page (or of one `fragment` of it: a timer's when `auto`), with a
-        button's `trigger` or sliders' new `values`, as the frontend does; the script counts as
-        running from now until the server says the run has ended."""
+        button's `trigger` and widgets' new `values` (a number: a slider's; text: a text input's), as
+        the frontend does; the script counts as running from now until the server says the run has ended."""
         async with self._changed:
             self.state.script_running = True
         message = BackMsg()
@@ -168,7 +224,10 @@ class Tab:
         for widget_id, value in (values or {}).items():
             widget = state.widget_states.widgets.add()
             widget.id = widget_id
-            widget.double_array_value.data.append(value)
+            if isinstance(value, str):
+                widget.string_value = value
+            else:
+                widget.double_array_value.data.append(value)
         if trigger is not None:
             widget = state.widget_states.widgets.add()
             widget.id, widget.trigger_value = trigger, True
@@ -180,6 +239,8 @@ class Tab:
             async for data in self._socket:
                 message = ForwardMsg()
                 message.ParseFromString(data)
+                self.state.received_bytes += len(data)
+                self.state.received_messages += 1
                 async with self._changed:
                     self._take(message)
                     self._changed.notify_all()
@@ -200,6 +261,8 @@ class Tab:
             state.pages = {page.url_pathname: page.page_script_hash for page in message.new_session.app_pages}
             if not message.metadata.run.fragment_ids:  # a full run draws the page afresh
                 state.buttons.clear()
+                state.text_inputs.clear()
+                state.submitters.clear()
                 self._stop_auto_reruns()
         elif kind == "auto_rerun":
             self._start_auto_rerun(message.auto_rerun.fragment_id, message.auto_rerun.interval)
@@ -210,6 +273,10 @@ class Tab:
             state.pages = {page.url_pathname: page.page_script_hash for page in message.navigation.app_pages}
         elif kind == "script_finished":  # unless another run follows at once (st.rerun, a click mid-run)
             state.script_running = message.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN
+            if not state.script_running and self._in_flight is not None:
+                fragment, sent, late = self._in_flight
+                state.redraws.append(Redraw(fragment, sent, time.monotonic(), late))
+                self._in_flight = None
         elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
             self._take_element(message.delta.new_element, message.delta.fragment_id)
 
@@ -221,6 +288,11 @@ class Tab:
         async def every_interval() -> None:
             while True:
                 await asyncio.sleep(interval)
+                if self.timed:  # one at a time, each timed from its send to its script_finished
+                    late = self.state.script_running
+                    async with self._changed:
+                        await self._changed.wait_for(lambda: not self.state.script_running)
+                    self._in_flight = (fragment, time.monotonic(), late)
                 await self._rerun(page_script_hash=self.state.page_script_hash, fragment=fragment)
         self._auto_reruns[fragment] = (asyncio.create_task(every_interval()), interval)
 
@@ -234,11 +306,15 @@ class Tab:
         kind = element.WhichOneof("type")
         if kind == "slider":
             self.state.sliders[element.slider.id] = fragment
+        elif kind == "text_input":
+            self.state.text_inputs[element.text_input.id] = element.text_input.form_id
         elif kind == "plotly_chart" and element.plotly_chart.id:
             key = element.plotly_chart.id.rsplit("-", 1)[-1]
             self.state.titles[key] = json.loads(element.plotly_chart.spec)["layout"].get("title", {}).get("text", "")
         elif kind == "button":
             self.state.buttons[element.button.id] = (element.button.label, element.button.disabled)
+            if element.button.is_form_submitter:
+                self.state.submitters[element.button.id] = (element.button.form_id, element.button.label)
         elif kind == "progress":
             match = PROGRESS.search(element.progress.text)
             if match:
