@@ -6,18 +6,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from scipy.signal import lfilter
 
 MAX_POINTS = 600  # per drawn line
 
 
 def smooth(values: np.ndarray, weight: float = 0.9) -> np.ndarray:
-    """Exponential moving average with bias correction (TensorBoard-style smoothing)."""
-    out = np.empty(len(values), dtype=np.float64)
-    acc = 0.0
-    for i, v in enumerate(values):
-        acc = weight * acc + (1 - weight) * v
-        out[i] = acc / (1 - weight ** (i + 1))
-    return out
+    """Exponential moving average with bias correction (TensorBoard-style smoothing): a_i = weight * a_(i-1)
+    + (1 - weight) * v_i, divided by 1 - weight^(i+1). One linear filter over the whole array (the class
+    board smooths every run's curve at each redraw)."""
+    values = np.asarray(values, dtype=np.float64)
+    averaged = lfilter([1 - weight], [1, -weight], values) if len(values) else values
+    return averaged / (1 - weight ** np.arange(1, len(values) + 1))
 
 
 def downsample(x: np.ndarray, *ys: np.ndarray, max_points: int = MAX_POINTS) -> tuple[np.ndarray, ...]:
