@@ -118,7 +118,11 @@ async def login_and_redraws() -> tuple[Tab, FakeSocket, int]:
 
 
 def test_a_timed_tab_submits_a_form_in_one_rerun_and_times_each_redraw():
-    tab, socket, size = asyncio.run(login_and_redraws())
+    loop = EventLoopThread()  # not asyncio.run: Playwright's sync API keeps a loop running on this thread
+    try:
+        tab, socket, size = loop.call(login_and_redraws(), timeout_s=60)
+    finally:
+        loop.close()
     login = socket.sent[0][1].rerun_script
     widgets = {widget.id: widget for widget in login.widget_states.widgets}
     assert login.page_script_hash == "class-page" and not login.fragment_id
