@@ -23,7 +23,7 @@ from core.registry import DIVERGED, FAILED_RUN, FINISHED_RUN, TRAINING, WAITING,
 from core.results import Lesson, Result
 from core.teacher import OPEN, WAIT, Gate
 from ui import controls
-from ui.i18n import t
+from ui.i18n import has, t
 from ui.page_specs import PAGES
 
 GATE_KEY, OPEN_KEY = "board.gate", "board.open"
@@ -228,8 +228,7 @@ def _hover(student: str, settings: Mapping) -> str:
 def _setting_label(name: str, rows: Sequence[BoardRow]) -> str:
     page = next((row.page for row in rows if name in row.settings), None)
     key = f"{page}.controls.{name}"
-    label = t(key)
-    return name if label == f"[{key}]" else label
+    return t(key) if has(key) else name
 
 
 def _defaults(page: str) -> Mapping:
