@@ -1,12 +1,14 @@
 """Where the Class page's live redraw spends its time: `ui.board_view._live`'s pieces, in this process,
 on a class of fake runs (no server, no training, nothing else on the cores but what runs beside).
 
-    python bench/board_redraw.py                       # 30 runs of 1,200 records each
+    python bench/board_redraw.py                       # 30 runs of 1,200 records each, 2 more each per redraw
     python bench/board_redraw.py --runs 30 --steps 3600 --profile 20
 
 The runs are real `Run` objects on a real Registry, their records real StepRecords (a loss per step,
 an accuracy every 100 steps, no evaluation or embedding payloads: the board reads neither), each with
-its own learning rate, "training" (a last step just now); the results store is SQLite in a temporary
+its own learning rate, "training" (a last step just now) and growing by --grow records before each
+redraw (a class of 30 on 2 cores makes about 20 steps/s in all: 1 to 2 per run in the board's 2 s
+period), so what the board reads anew at each redraw is read anew here too; the results store is SQLite in a temporary
 folder, as on a server. Each repeat is one AppTest script run that calls `ui.board_view._live` once,
 as the live fragment does, with its pieces wrapped in timers (whatever `_live` calls of them, in its
 order): the registry's snapshot, the other servers' runs read from the database, the counts, the table
@@ -56,8 +58,9 @@ LEARNING_RATES = (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
 CLASS: dict[str, object] = {}
 
 
-def fake_class(runs: int, steps: int, store: ResultsStore) -> Classroom:
-    """`runs` students, each training a CNN run with `steps` records so far."""
+def fake_class(runs: int, steps: int, store: ResultsStore, later: int = 0) -> Classroom:
+    """`runs` students, each training a CNN run with `steps` records so far and `later` more to come
+    (CLASS["to_come"]: each run's records and the ones `grow` adds)."""
     classroom = Classroom(Registry(), store)
     spec = page_specs.CNN
     model, config = spec.split(spec.defaults, max_steps=None, device="cpu", num_classes=10)
@@ -65,10 +68,13 @@ def fake_class(runs: int, steps: int, store: ResultsStore) -> Classroom:
     for number in range(runs):
         lr = LEARNING_RATES[number % len(LEARNING_RATES)]
         job = BackgroundRun(iter(()), steps * 3)
-        losses = 2.3 * np.exp(-np.arange(steps) / (200 + 50 * number)) + 0.05 + 0.05 * rng.random(steps)
-        job.records = [StepRecord(step=i + 1, total_steps=steps * 3, epoch=i // 1200, loss=float(loss), lr=lr,
-                                  accuracy=(0.5 + 0.4 * i / steps) if (i + 1) % 100 == 0 or i == 0 else None)
-                       for i, loss in enumerate(losses)]
+        made = steps + later
+        losses = 2.3 * np.exp(-np.arange(made) / (200 + 50 * number)) + 0.05 + 0.05 * rng.random(made)
+        records = [StepRecord(step=i + 1, total_steps=steps * 3, epoch=i // 1200, loss=float(loss), lr=lr,
+                              accuracy=(0.5 + 0.4 * i / made) if (i + 1) % 100 == 0 or i == 0 else None)
+                   for i, loss in enumerate(losses)]
+        job.records = records[:steps]
+        CLASS.setdefault("to_come", []).append((job.records, records[steps:]))
         job._times, job.status = [time.perf_counter()], RUNNING
         settings = {**spec.defaults, "lr": lr}
         run = Run(CLASSIFIER, model, config, {}, job, settings, SimpleNamespace(name="mnist"))
@@ -76,6 +82,13 @@ def fake_class(runs: int, steps: int, store: ResultsStore) -> Classroom:
         classroom.registry.join(session, f"Student name {number}")
         classroom.track(session, spec.key, run)
     return classroom
+
+
+def grow(count: int) -> None:
+    """`count` more records on every run, as training would have added since the last redraw."""
+    for records, to_come in CLASS["to_come"]:
+        records.extend(to_come[:count])
+        del to_come[:count]
 
 
 def timing(name: str, function: Callable) -> Callable:
@@ -105,6 +118,7 @@ def draw_once() -> None:
     from ui import board_view
 
     classroom = CLASS["classroom"]
+    grow(CLASS["grow"])
     if CLASS.get("profile"):
         profiler = cProfile.Profile()
         profiler.enable()
@@ -139,12 +153,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--steps", type=int, default=1200, help="records of each run so far")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--grow", type=int, default=2, help="records each run adds before each redraw")
     parser.add_argument("--profile", type=int, default=15, help="functions to list from cProfile (0: none)")
     args = parser.parse_args()
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # "missing ScriptRunContext" outside the script
     folder = tempfile.TemporaryDirectory(prefix="livelab-bench-")
     store = ResultsStore(default_url(folder.name))
-    CLASS["classroom"] = classroom = fake_class(args.runs, args.steps, store)
+    CLASS["grow"] = args.grow
+    CLASS["classroom"] = classroom = fake_class(args.runs, args.steps, store, later=(args.repeat + 2) * args.grow)
     wrap_pieces(classroom)
     at = AppTest.from_function(script, default_timeout=600)
     for _ in range(args.repeat + 1):  # the first: imports and warm-up, not counted
@@ -152,8 +168,8 @@ def main() -> None:
         if at.exception:
             sys.exit(f"the board failed: {at.exception[0].message}")
     times = CLASS["times"][1:]
-    print(f"redraw    {args.runs} runs of {args.steps} records, {len(times)} redraws of `_live` in this process "
-          f"(AppTest, after one not counted):")
+    print(f"redraw    {args.runs} runs of {args.steps} records and {args.grow} more before each redraw, "
+          f"{len(times)} redraws of `_live` in this process (AppTest, after one not counted):")
     for piece in ("_live", "snapshot", "elsewhere", *PIECES):
         values = [one.get(piece, 0.0) for one in times]
         print(f"redraw      {piece:<10} median {statistics.median(values) * 1e3:6.1f} ms, worst "

@@ -301,9 +301,23 @@ def experiment_figure(groups: Sequence[tuple[str, Sequence, Sequence[float], Seq
 def class_curves_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray]], median: tuple[np.ndarray, np.ndarray],
                         *, title: str, x_title: str, y_title: str, median_name: str, log_y: bool = False,
                         height: int = 380) -> go.Figure:
-    """Every run's smoothed loss, thin and pale, with the class's median drawn bold over them."""
-    thin = [_line(x, y, name, line=dict(width=1, color="#9ca3af"), opacity=0.6, showlegend=False,
-                  hovertemplate=f"{name}<br>%{{x}}: %{{y:.3f}}<extra></extra>") for name, x, y in curves]
-    bold = [_line(median[0], median[1], median_name, line=dict(width=3, color="#08519c"))] if len(median[0]) else []
-    return _figure(thin + bold, title=title, x_title=x_title, y_title=y_title, height=height,
+    """Every run's smoothed loss, thin and pale, with the class's median drawn bold over them, and a dot
+    at each run's latest step that names it on hover. The runs are one trace, a gap between two runs,
+    in single precision: a board of 30 runs redrawn every few seconds validates and sends three traces,
+    not 31, and no name per point."""
+    traces = []
+    if curves:
+        gap = np.array([np.nan])  # where one run's curve ends and the next begins
+        x = np.concatenate([part for _, steps, _ in curves for part in (steps, gap)]).astype(np.float32)
+        y = np.concatenate([part for _, _, values in curves for part in (values, gap)]).astype(np.float32)
+        traces.append(_line(x, y, "", line=dict(width=1, color="#9ca3af"), opacity=0.6, showlegend=False,
+                            hovertemplate="%{x}: %{y:.3f}<extra></extra>"))
+        latest = [(name, int(steps[-1]), float(values[-1])) for name, steps, values in curves if len(steps)]
+        traces.append(_line([step for _, step, _ in latest], [value for _, _, value in latest], "", mode="markers",
+                            marker=dict(size=6, color="#6b7280"), showlegend=False,
+                            text=[name for name, _, _ in latest],
+                            hovertemplate="%{text}<br>%{x}: %{y:.3f}<extra></extra>"))
+    if len(median[0]):
+        traces.append(_line(median[0], median[1], median_name, line=dict(width=3, color="#08519c")))
+    return _figure(traces, title=title, x_title=x_title, y_title=y_title, height=height,
                    yaxis=dict(type="log", exponentformat="power") if log_y else None)

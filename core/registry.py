@@ -24,6 +24,7 @@ import itertools
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -107,15 +108,30 @@ class RunRow:
     started: float
     _source: Run | Summary = field(repr=False, compare=False)
 
-    def loss_curve(self, max_points: int = 200) -> tuple[np.ndarray, np.ndarray]:
-        """(steps, smoothed loss), thinned to about `max_points` points."""
+    def loss_curve(self, max_points: int = 100) -> tuple[np.ndarray, np.ndarray]:
+        """(steps, smoothed loss), thinned to about `max_points` points: the board overlays 30 of them."""
         source = self._source
         if isinstance(source, Summary):
             steps, smoothed = source.metrics.step, source.metrics.smoothed
             return series.downsample(steps.astype(np.int64), smoothed.astype(np.float64), max_points=max_points)
-        records = source.records[:self.steps]
-        steps, _, smoothed = series.loss_curve(records, max_points)
-        return steps, smoothed
+        steps, losses = _steps_and_losses(source, self.steps)
+        return series.downsample(steps, series.smooth(losses), max_points=max_points)
+
+
+_read: weakref.WeakKeyDictionary[Run, tuple[np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
+
+
+def _steps_and_losses(run: Run, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The steps and losses of the run's first `count` records, as arrays. The board reads every run's
+    curve at each redraw: each record is read once, the arrays kept for the next redraw (a board seen
+    from two tabs at once may read a record twice, never a wrong one: records only grow)."""
+    steps, losses = _read.get(run, (np.empty(0, np.int64), np.empty(0)))
+    if len(steps) < count:
+        new = run.records[len(steps):count]
+        steps = np.concatenate([steps, np.fromiter((r.step for r in new), np.int64, len(new))])
+        losses = np.concatenate([losses, np.fromiter((r.loss for r in new), np.float64, len(new))])
+        _read[run] = steps, losses
+    return steps[:count], losses[:count]
 
 
 @dataclass(frozen=True)

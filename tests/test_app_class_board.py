@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from core.base import TrainingDiverged
 from core.models import CNNSpec
 from core.results import Result
 from core.run import classifier_run
@@ -76,7 +77,8 @@ def test_the_right_password_shows_every_students_runs_and_the_class_experiment(t
     assert sorted(xs) == [0.001, 0.01] and experiment["layout"]["xaxis"]["type"] == "log"
     assert set(ids) == {row.run_id for row in this_class.registry.snapshot().runs}
     curves = next(c for c in charts(at) if c["layout"]["title"]["text"] == "Loss curves")
-    assert [trace["name"] for trace in curves["data"]] == ["Ada", "Student 2", "class median"]
+    _, latest, median = curves["data"]  # every run in one thin trace; a dot at each run's end names it
+    assert latest["text"] == ["Ada", "Student 2"] and median["name"] == "class median"
     assert [m.label for m in at.metric][:2] == ["Students online", "Training"]
 
 
@@ -137,3 +139,13 @@ def test_the_runs_of_another_server_sharing_the_database_are_on_the_board(this_c
     table = at.dataframe[0].value
     assert list(table["student"]) == ["Ada", "Cy"] and list(table["status"]) == ["✅ finished", "🏃 training"]
     assert [m.value for m in at.metric][:2] == ["2", "1"]  # students online, training
+
+
+def test_a_diverged_run_comes_first_in_the_table_with_its_status_marked(this_class, password, tiny_digits):
+    student_trains(this_class, "s1", "Ada", 0.001, tiny_digits)
+    with pytest.raises(TrainingDiverged):
+        student_trains(this_class, "s2", "Ben", 10.0, tiny_digits)
+    at = log_in(open_page("app_pages/class_board.py"))
+    table = at.dataframe[0].value
+    assert list(table["student"]) == ["Ben", "Ada"] and list(table["status"]) == ["💥 diverged", "✅ finished"]
+    assert not at.exception

@@ -5,6 +5,7 @@ import threading
 
 import pytest
 
+from core import series
 from core.base import TrainingDiverged
 from core.models import CNNSpec, RegressorSpec
 from core.names import MAX_NAME, clean_name
@@ -46,6 +47,22 @@ def test_a_run_on_the_board_shows_its_student_page_settings_and_figures(tiny_dig
     assert row.last10 == pytest.approx(sum(r.loss for r in run.records) / 6)
     steps, smoothed = row.loss_curve()
     assert list(steps) == [1, 2, 3, 4, 5, 6] and len(smoothed) == 6
+
+
+def test_a_growing_runs_curve_read_at_each_redraw_is_the_curve_of_all_its_records(tiny_digits):
+    """The board reads each record once and keeps the arrays: a snapshot taken at any step still draws
+    exactly what smoothing all of that step's records draws, an older snapshot too."""
+    registry = Registry()
+    registry.join("s1")
+    run = classifier_run(CNNSpec(), QUICK, tiny_digits)
+    registry.add("s1", "cnn", run)
+    rows = []
+    for _ in run.train():
+        rows.append(registry.snapshot().runs[0])
+        steps, smoothed = rows[-1].loss_curve()
+        assert list(steps) == [r.step for r in run.records]
+        assert smoothed == pytest.approx(series.smooth([r.loss for r in run.records]))
+    assert list(rows[2].loss_curve()[0]) == [1, 2, 3]  # read after more records came: only its own
 
 
 def test_students_without_a_name_get_a_stable_number():
