@@ -10,19 +10,14 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from core import board
+
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
-    """Resident memory (VmRSS) in MB; 0 once the process has gone."""
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return 0.0
+    """Resident memory (VmRSS) in MB, as the teacher's board reads the server's; 0 once the process has gone."""
+    return board.memory_mb(pid) or 0.0
 
 
 def pss_mb(pid: int) -> float:

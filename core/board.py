@@ -119,10 +119,11 @@ def _plain(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def memory_mb() -> float | None:
-    """This server process's resident memory in MB (Linux), or None where it cannot be read."""
+def memory_mb(pid: int | str = "self") -> float | None:
+    """A process's resident memory in MB (Linux; this server's by default), or None where it cannot be
+    read (another system, a process that has gone)."""
     try:
-        with open("/proc/self/status") as status:
+        with open(f"/proc/{pid}/status") as status:
             for line in status:
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1]) / 1024
