@@ -1,6 +1,7 @@
 """The rules of the house that a test can check (docs/architecture.md)."""
 
 import ast
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,11 @@ def test_the_key_rule_sees_a_missing_key():
 @pytest.mark.parametrize("path", python_files("app_pages"), ids=lambda p: p.name)
 def test_pages_stay_thin(path):
     assert len(path.read_text().splitlines()) <= 60, "views belong in ui/, logic in core/"
+
+
+def test_the_server_watches_no_files():
+    """Streamlit's file watcher made every new session walk every loaded module (torch's thousands): a
+    class opening the link at once waited a minute (bench/file_watcher.py). Developers turn it on
+    with a command-line flag (README)."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["fileWatcherType"] == "none"
