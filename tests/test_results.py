@@ -13,9 +13,11 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy as sa
 
 from core.lesson import Lesson as LessonLink
 from core.results import FILE_NAME, Lesson, Result, ResultsStore, default_url, new_id
+from core.results import table as results_table
 from tests.conftest import wait_until
 from tests.postgres import PASSWORD, free_port
 
@@ -215,14 +217,13 @@ def test_a_lesson_and_its_signing_key_are_kept_for_every_server_on_the_database(
 
 def test_a_database_from_before_lessons_gets_the_lesson_id_column(tmp_path, stores):
     path = tmp_path / "old.sqlite3"
-    with sqlite3.connect(path) as old:
-        old.execute("CREATE TABLE results (id VARCHAR(64) PRIMARY KEY, ended_at DATETIME NOT NULL, lesson TEXT NOT NULL,"
-                    " lesson_day DATE NOT NULL, server TEXT NOT NULL, session TEXT NOT NULL, name TEXT NOT NULL,"
-                    " page VARCHAR(40) NOT NULL, dataset VARCHAR(40), settings JSON NOT NULL, steps BIGINT NOT NULL,"
-                    " total_steps BIGINT NOT NULL, loss FLOAT, last10 FLOAT, accuracy FLOAT, whole_test FLOAT,"
-                    " status VARCHAR(16) NOT NULL)")
-        old.execute("INSERT INTO results VALUES ('old', '2025-03-14 12:00:00', '', '2025-03-14', 'a', 's', 'Ada',"
-                    " 'cnn', 'mnist', '{}', 1, 2, NULL, NULL, NULL, NULL, 'stopped')")
+    before = sa.Table("results", sa.MetaData(), *(c._copy() for c in results_table.columns if c.name != "lesson_id"))
+    engine = sa.create_engine(f"sqlite:///{path}")
+    before.create(engine)
+    with engine.begin() as connection:
+        connection.execute(before.insert(), {name: value for name, value in vars(result(id="old")).items()
+                                             if name != "lesson_id"})
+    engine.dispose()
     store = stores(ResultsStore(f"sqlite:///{path}", timeout=TIMEOUT_S))
     store.record(result(lesson_id="abc123"))
     assert store.flush(10) and store.problem is None
