@@ -2,10 +2,18 @@
 are not drawn and still used, the teacher's task is shown as Markdown without HTML, and a link
 changed after the teacher signed it gets a notice and the lesson's own settings."""
 
+from urllib.parse import parse_qsl
+
 from streamlit.testing.v1 import AppTest
 
 from core.lesson import Lesson
+from core.models import CNNSpec
+from core.run import classifier_run
+from core.training import ClassifierConfig
 from tests.conftest import ROOT_APP, train
+from ui.page_specs import CNN
+
+QUICK = ClassifierConfig(max_steps=6, eval_every=3, embed_method="none", test_size=50)
 
 SCRIPT, IMAGE = "<script>alert(1)</script>", "<img src=x onerror=alert(1)>"
 LESSON = Lesson("lesson01", "cnn", {"lr": "0.01", "epochs": "2", "seed": "7", "optimizer": "adam"},
@@ -65,3 +73,35 @@ def test_a_changed_link_says_so_and_falls_back_to_the_lessons_settings(this_clas
     assert "was changed" in unknown.warning[0].value
     epochs = unknown.slider(key="widget.cnn.epochs")
     assert not epochs.disabled and epochs.value == 9  # an unlocked page, as a plain share link
+
+
+def test_the_teacher_creates_a_lesson_and_narrows_the_board_to_it(this_class, monkeypatch, tiny_digits):
+    monkeypatch.setenv("LIVELAB_TEACHER_PASSWORD", "pw")
+    at = AppTest.from_file(ROOT_APP, default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/class_board.py").run()
+    at.text_input(key="board.password").input("pw")
+    at.button[0].click().run()
+    at.select_slider(key="widget.lesson.builder.cnn.lr").set_value(0.03)
+    at.multiselect(key="lesson.builder.cnn.open").set_value(["lr", "batch_size"])
+    at.multiselect(key="lesson.builder.cnn.hidden").set_value(["seed"])
+    at.text_area(key="lesson.builder.task").input("Try **three** learning rates.")
+    at.button(key="lesson.builder.create").click().run()
+    assert not at.exception
+    link = next(block.value for block in at.code if "lesson=" in block.value)
+    query = dict(parse_qsl(link.partition("?")[2]))
+    assert link.partition("?")[0].endswith("/cnn") and query["lr"] == "0.03" and query["hide"] == "seed"
+    assert set(query["lock"].split(",")) == {c.name for c in CNN.controls} - {"lr", "batch_size"}
+    lesson = this_class.store.lesson(query["lesson"])
+    assert lesson.task == "Try **three** learning rates." and lesson.values["lr"] == "0.03"
+    assert at.get("image")[0].proto.imgs[0].caption == "Scan to open the lesson"  # the QR code
+    assert "cnn.setting.lr" not in at.session_state  # the teacher's own CNN page is left as it was
+
+    student_run = classifier_run(CNNSpec(), QUICK, tiny_digits, settings={"lr": 0.03, "batch_size": 64})
+    this_class.track("s1", "cnn", student_run, lesson.id)
+    this_class.track("s2", "cnn", classifier_run(CNNSpec(), QUICK, tiny_digits, settings={"epochs": 2}))
+    list(student_run.train())
+    at.run()
+    at.selectbox(key="board.lesson_filter").set_value(lesson.id).run()
+    assert sorted(at.selectbox(key="board.experiment.x").options) == ["Batch size", "Learning rate"]
+    assert len(at.dataframe[0].value) == 1
