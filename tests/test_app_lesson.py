@@ -75,6 +75,14 @@ def test_a_changed_link_says_so_and_falls_back_to_the_lessons_settings(this_clas
     assert not epochs.disabled and epochs.value == 9  # an unlocked page, as a plain share link
 
 
+def test_a_signed_link_to_a_lesson_the_server_does_not_know_is_a_plain_share_link(this_class):
+    unsaved = {**LESSON.values, **LESSON.params(this_class.lesson_secret().key)}  # never saved here
+    at = open_link(unsaved)
+    assert not at.warning and any("does not know" in caption.value for caption in at.caption)
+    assert not at.slider(key="widget.cnn.epochs").disabled and at.slider(key="widget.cnn.epochs").value == 2
+    assert not any("only** the learning rate" in block.value for block in at.markdown)
+
+
 def test_the_teacher_creates_a_lesson_and_narrows_the_board_to_it(this_class, monkeypatch, tiny_digits):
     monkeypatch.setenv("LIVELAB_TEACHER_PASSWORD", "pw")
     at = AppTest.from_file(ROOT_APP, default_timeout=120)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from core.lesson import CHANGED, SIGNED, Lesson, LinkRules, verdict
+from core.lesson import CHANGED, Lesson, LinkRules, verdict
 from ui.i18n import t
 
 if TYPE_CHECKING:
@@ -66,8 +66,9 @@ def read_link(page: str, names: Sequence[str], query: Mapping[str, str]) -> tupl
         if lesson is None:
             return PageRules(notice=CHANGED_NOTICE), query  # an unlocked page, as a plain share link
         return _lesson_rules(lesson, names, CHANGED_NOTICE), lesson.values
-    notice = UNKNOWN_NOTICE if trust == SIGNED and lesson is None else ""
-    return PageRules(frozenset(link.lock_list(names)), _hidden(link, names), lesson, notice), query
+    if lesson is None:  # signed by this server, but the lesson is not in its database: a plain share link
+        return PageRules(notice=UNKNOWN_NOTICE), query
+    return PageRules(frozenset(link.lock_list(names)), _hidden(link, names), lesson), query
 
 
 def _hidden(link: LinkRules, names: Sequence[str]) -> frozenset[str]:
@@ -95,8 +96,10 @@ def show(page: str) -> None:
     """Above the page's content: the notice of a changed link or an unknown lesson, then the teacher's task
     (Markdown, never HTML: whatever tags it has are shown as text)."""
     page_rules = rules(page)
-    if page_rules.notice:
-        st.warning(t(page_rules.notice), icon="⚠️")
+    if page_rules.notice == CHANGED_NOTICE:
+        st.warning(t(CHANGED_NOTICE), icon="⚠️")
+    elif page_rules.notice:
+        st.caption(t(page_rules.notice))
     if page_rules.lesson is not None and page_rules.lesson.task:
         with st.container(border=True):
             st.caption(t("lesson.task_title"))
