@@ -5,7 +5,7 @@ password."""
 import streamlit as st
 
 from core import classroom
-from ui import board_view
+from ui import board_view, lesson_builder
 from ui.i18n import t
 
 st.title(t("board.title"))
@@ -16,5 +16,6 @@ if board_view.unlocked():
     if lesson is None:
         board_view.live(this_class)
         board_view.actions(this_class)
+        lesson_builder.build(this_class)
     else:
         board_view.earlier(this_class, lesson)

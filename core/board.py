@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from core.lesson import Lesson
+
 ACCURACY, LAST10 = "accuracy", "last10"  # a run's figure on the experiment's y axis
 LOG_SETTINGS = ("lr",)  # settings whose values span orders of magnitude: a log axis
 PAGE = "page"  # colour by page rather than by a setting
@@ -40,6 +42,7 @@ class BoardRow:
     last10: float | None
     accuracy: float | None
     whole_test: float | None
+    lesson_id: str = ""  # the lesson link it was started under (core/lesson.py), "" for none
 
     @property
     def figure(self) -> dict[str, float | None]:
@@ -65,6 +68,16 @@ def describe(settings: Mapping[str, Any]) -> str:
     """Settings as one line of text: "lr=0.01, epochs=2"."""
     return ", ".join(f"{name}={value:g}" if isinstance(value, float) else f"{name}={value}"
                      for name, value in settings.items())
+
+
+def of_lesson(rows: Sequence[BoardRow], lesson: Lesson | None) -> list[BoardRow]:
+    """The runs started under `lesson` (None: every run)."""
+    return list(rows) if lesson is None else [row for row in rows if row.lesson_id == lesson.id]
+
+
+def open_settings(lesson: Lesson) -> list[str]:
+    """The settings a lesson leaves to its students, in its page's order: the class experiment's x axis."""
+    return [name for name in lesson.values if name not in lesson.locked]
 
 
 def experiment(rows: Sequence[BoardRow], x: str, y: str, colour: str = PAGE) -> list[Point]:

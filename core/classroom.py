@@ -13,6 +13,7 @@ import time
 from datetime import UTC, datetime
 
 from core import environment
+from core.lesson import ServerSecret, server_secret
 from core.registry import ENDED, Registry, RunRow, student_label
 from core.results import Result, ResultsStore, default_url, this_server
 from core.run import Run
@@ -28,11 +29,19 @@ class Classroom:
         self.lesson = ""  # the teacher's name for this lesson, stored with each result
         self.step_cap: int | None = None  # the teacher's cap on the steps of runs started from now on
         self.server = server or this_server()  # which server this is, where several share the database
+        self._secret: ServerSecret | None = None
 
-    def track(self, session: str, page: str, run: Run) -> str:
-        """Put `run` on the board; each time it stops training its result is stored (one row per run,
-        the latest). Returns its id on the board."""
-        run_id = self.registry.add(session, page, run)
+    def lesson_secret(self) -> ServerSecret:
+        """The key lesson links are signed with (core/lesson.py), found once per process: links made and
+        checked here all use the same one."""
+        if self._secret is None:
+            self._secret = server_secret(self.store.lesson_secret)
+        return self._secret
+
+    def track(self, session: str, page: str, run: Run, lesson_id: str = "") -> str:
+        """Put `run` on the board (started under the lesson `lesson_id`, if any); each time it stops training
+        its result is stored (one row per run, the latest). Returns its id on the board."""
+        run_id = self.registry.add(session, page, run, lesson_id)
         run.job.on_end.append(lambda: self._store(run_id))
         return run_id
 
@@ -87,7 +96,7 @@ class Classroom:
             id=row.run_id, ended_at=now, lesson=self.lesson, lesson_day=now.date(), server=self.server,
             session=row.session, name=student_label(row.student, ANONYMOUS), page=row.page, dataset=row.dataset,
             settings=dict(row.settings), steps=row.steps, total_steps=row.total, loss=row.loss, last10=row.last10,
-            accuracy=row.accuracy, whole_test=row.whole_test, status=status)
+            accuracy=row.accuracy, whole_test=row.whole_test, status=status, lesson_id=row.lesson_id)
 
     def _store(self, run_id: str) -> None:
         row = self.registry.row(run_id)

@@ -42,6 +42,7 @@ class Environment:
     training_threads: int | None = None  # torch threads for training; None: core/threads.py's choice
     database_url: str = ""  # where the class's results are kept; "": a SQLite file in the data folder
     teacher_password: str = ""  # opens the Class page (st.secrets["teacher_password"] comes first); "": closed
+    lesson_secret: str = ""  # signs lesson links (core/lesson.py); "": one kept in the results database
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,9 @@ VARIABLES = (
              text="a SQLAlchemy URL"),
     Variable("LIVELAB_TEACHER_PASSWORD", "teacher_password", "none: the Class page stays closed",
              "the teacher's password for the Class page (st.secrets' teacher_password comes first)",
+             text="any text"),
+    Variable("LIVELAB_LESSON_SECRET", "lesson_secret", "one made once and kept in the results database",
+             "the key that signs lesson links, so a student who edits a locked setting is noticed",
              text="any text"),
 )
 

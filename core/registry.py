@@ -65,6 +65,7 @@ class _Entry:
     session: str
     page: str
     started: float  # time.time() when it was added
+    lesson_id: str = ""  # the lesson link it was started under (core/lesson.py), "" for none
     run: Run | None = None
     kept: Summary | None = None
 
@@ -106,6 +107,7 @@ class RunRow:
     whole_test: float | None  # accuracy on the whole test set, once measured for the run's last step
     kept: bool  # replaced on its page, kept in the student's history
     started: float
+    lesson_id: str  # the lesson link it was started under (core/lesson.py), "" for none
     _source: Run | Summary = field(repr=False, compare=False)
 
     def loss_curve(self, max_points: int = 100) -> tuple[np.ndarray, np.ndarray]:
@@ -184,13 +186,14 @@ class Registry:
             if student is not None:
                 self._state = self._state.with_student(replace(student, online=False))
 
-    def add(self, session: str, page: str, run: Run) -> str:
-        """A run the session has started (the session joins if it has not); returns its id on the board."""
+    def add(self, session: str, page: str, run: Run, lesson_id: str = "") -> str:
+        """A run the session has started (the session joins if it has not), under the lesson `lesson_id`
+        (if any); returns its id on the board."""
         with self._lock:
             if session not in self._state.students:
                 self._join(session)
             run_id = uuid.uuid4().hex  # unique across servers: its result is stored under it
-            self._state = self._state.with_entry(_Entry(run_id, session, page, time.time(), run))
+            self._state = self._state.with_entry(_Entry(run_id, session, page, time.time(), lesson_id, run))
             return run_id
 
     def keep(self, run: Run, summary: Summary) -> None:
@@ -248,7 +251,7 @@ def _row(entry: _Entry, student: Student) -> RunRow:
         steps=len(records), total=run.job.total, loss=float(series.smooth(np.asarray(losses))[-1]) if losses else None,
         last10=float(np.mean(losses[-10:])) if losses else None, accuracy=series.latest(records, "accuracy"),
         whole_test=whole.accuracy if whole is not None and whole.step == len(records) else None,
-        kept=False, started=entry.started, _source=run)
+        kept=False, started=entry.started, lesson_id=entry.lesson_id, _source=run)
 
 
 def _kept_row(entry: _Entry, student: Student, summary: Summary) -> RunRow:
@@ -258,7 +261,7 @@ def _kept_row(entry: _Entry, student: Student, summary: Summary) -> RunRow:
         dataset=summary.dataset, status=ended_status(summary.status, None), steps=summary.steps,
         total=summary.total, loss=summary.final_loss, last10=float(np.mean(loss[-10:])) if len(loss) else None,
         accuracy=summary.accuracy, whole_test=summary.whole_test, kept=True, started=entry.started,
-        _source=summary)
+        lesson_id=entry.lesson_id, _source=summary)
 
 
 def live_status(run: Run, online: bool = True) -> str:

@@ -43,6 +43,8 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy import exc
 
+from core.lesson import Lesson as LessonLink
+
 T = TypeVar("T")
 
 STATUSES = ("finished", "stopped", "diverged", "failed")
@@ -76,6 +78,7 @@ class Result:
     accuracy: float | None  # the latest test accuracy measured while training
     whole_test: float | None  # accuracy on the whole test set, if measured after the last step
     status: str  # one of STATUSES
+    lesson_id: str = ""  # the lesson link (core/lesson.py) the run was started under, "" for none
 
     def __post_init__(self):
         if self.status not in STATUSES + LIVE_STATUSES:
@@ -130,6 +133,7 @@ table = sa.Table(
     sa.Column("accuracy", sa.Float),
     sa.Column("whole_test", sa.Float),
     sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("lesson_id", sa.String(32), nullable=False, server_default=""),
     sa.Index("results_by_lesson", "lesson_day", "lesson"),
 )
 FIELDS = tuple(column.name for column in table.columns)
@@ -138,6 +142,22 @@ FIELDS = tuple(column.name for column in table.columns)
 live_table = sa.Table("live_runs", metadata, *(column._copy() for column in table.columns),
                       sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
                       sa.Index("live_by_server", "server"))
+# The lessons teachers hand out (core/lesson.py): a link names one by its id, so links stay short.
+lessons_table = sa.Table(
+    "lessons", metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("page", sa.String(40), nullable=False),
+    sa.Column("settings", sa.JSON, nullable=False),  # {setting: its text in the link}
+    sa.Column("locked", sa.JSON, nullable=False),
+    sa.Column("hidden", sa.JSON, nullable=False),
+    sa.Column("task", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False))
+# Secrets the servers sharing this database share: the key lesson links are signed with.
+secrets_table = sa.Table(
+    "secrets", metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False))
+LESSON_SECRET = "lesson"
 
 
 class ResultsStore:
@@ -248,6 +268,45 @@ class ResultsStore:
         self._live, self._publisher = (server, rows), server
         self._wake.set()
 
+    # the lessons teachers hand out: written and read at once (a teacher's click, a link's first opening)
+
+    def save_lesson(self, lesson: LessonLink) -> None:
+        """Keep `lesson` (raises if the database cannot: the teacher is told, and no link is given)."""
+        self._open()
+        with self._engine.begin() as connection:
+            connection.execute(lessons_table.insert(), {
+                "id": lesson.id, "page": lesson.page, "settings": dict(lesson.values), "locked": list(lesson.locked),
+                "hidden": list(lesson.hidden), "task": lesson.task, "created_at": datetime.now(UTC)})
+
+    def lesson(self, lesson_id: str) -> LessonLink | None:
+        """The lesson with this id; None when there is none (or the database cannot answer)."""
+        query = sa.select(lessons_table).where(lessons_table.c.id == lesson_id[:32])
+        row = self._from_database(lambda connection: connection.execute(query).first())
+        if row is None:
+            return None
+        return LessonLink(row.id, row.page, row.settings, tuple(row.locked), tuple(row.hidden), row.task)
+
+    def lesson_secret(self, make: Callable[[], str]) -> str | None:
+        """The key lesson links are signed with, kept here once (`make()`'s, the first time) for every server
+        sharing this database; None when the database cannot answer."""
+        query = sa.select(secrets_table.c.value).where(secrets_table.c.name == LESSON_SECRET)
+        try:
+            self._open()
+            with self._engine.connect() as connection:
+                found = connection.execute(query).scalar()
+            if found is None:
+                try:
+                    with self._engine.begin() as connection:
+                        connection.execute(secrets_table.insert(), {"name": LESSON_SECRET, "value": make()})
+                except exc.IntegrityError:  # another server kept one first: theirs is the class's
+                    pass
+                with self._engine.connect() as connection:
+                    found = connection.execute(query).scalar()
+        except Exception as error:  # noqa: BLE001 - the caller falls back to a secret of its own process
+            self._read_problem = self._explain(error)
+            return None
+        return found
+
     # what a training worker calls
 
     def record(self, result: Result) -> None:
@@ -295,6 +354,7 @@ class ResultsStore:
                 self._engine = _engine(self._url, self._timeout)
         if not self._ready:
             metadata.create_all(self._engine, checkfirst=True)
+            _add_lesson_id(self._engine)
             self._ready = True
 
     def _work(self) -> None:
@@ -420,6 +480,14 @@ class ResultsStore:
             return f"{self.where} is not a database (it is left as it is); results are not being kept."
         return (f"The results database {self.where} failed ({reason[:200]}): results are not being kept for now; "
                 "they wait in memory and are written when it answers again.")
+
+
+def _add_lesson_id(engine: sa.Engine) -> None:
+    """A database made before runs recorded their lesson gets the column (empty for its old rows)."""
+    for name in (table.name, live_table.name):
+        if "lesson_id" not in {column["name"] for column in sa.inspect(engine).get_columns(name)}:
+            with engine.begin() as connection:
+                connection.execute(sa.text(f"ALTER TABLE {name} ADD COLUMN lesson_id VARCHAR(32) NOT NULL DEFAULT ''"))
 
 
 def _engine(url: str, timeout: float) -> sa.Engine:

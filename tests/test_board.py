@@ -2,11 +2,24 @@
 
 import csv
 import io
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from core.board import ACCURACY, LAST10, BoardRow, board_csv, changed, describe, experiment, median_curve
+from core.board import (
+    ACCURACY,
+    LAST10,
+    BoardRow,
+    board_csv,
+    changed,
+    describe,
+    experiment,
+    median_curve,
+    of_lesson,
+    open_settings,
+)
+from core.lesson import Lesson
 
 
 def row(run_id, student, page="cnn", status="finished", accuracy=None, whole=None, last10=None, **settings):
@@ -50,3 +63,11 @@ def test_the_csv_has_a_line_per_run_and_a_column_per_setting_and_never_a_formula
     assert [line["student"] for line in lines] == ["'=HYPERLINK(1)", "<b>Bo</b>"]
     assert lines[0]["lr"] == "0.001" and lines[0]["epochs"] == "" and lines[1]["epochs"] == "2"
     assert lines[0]["accuracy"] == "0.9"
+
+
+def test_a_lesson_narrows_the_board_to_its_runs_and_its_open_settings():
+    lesson = Lesson("l1", "cnn", {"epochs": "1", "batch_size": "50", "lr": "0.01", "seed": "1"},
+                    locked=("epochs", "seed"))
+    rows = [replace(row("a", "Ada", lr=0.1), lesson_id="l1"), row("b", "Ben", lr=0.1)]
+    assert [r.run_id for r in of_lesson(rows, lesson)] == ["a"] and of_lesson(rows, None) == rows
+    assert open_settings(lesson) == ["batch_size", "lr"]

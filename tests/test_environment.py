@@ -47,6 +47,7 @@ def test_unset_variables_give_the_defaults():
     ("LIVELAB_TRAINING_THREADS", "1", "training_threads", 1),
     ("LIVELAB_DATABASE_URL", "postgresql+psycopg://lab@db/class", "database_url", "postgresql+psycopg://lab@db/class"),
     ("LIVELAB_TEACHER_PASSWORD", " s3cret word ", "teacher_password", "s3cret word"),
+    ("LIVELAB_LESSON_SECRET", "k3y", "lesson_secret", "k3y"),
 ])
 def test_a_good_value_is_used(monkeypatch, caplog, name, value, field, expected):
     monkeypatch.setenv(name, value)

@@ -13,8 +13,11 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy as sa
 
+from core.lesson import Lesson as LessonLink
 from core.results import FILE_NAME, Lesson, Result, ResultsStore, default_url, new_id
+from core.results import table as results_table
 from tests.conftest import wait_until
 from tests.postgres import PASSWORD, free_port
 
@@ -84,7 +87,7 @@ def test_a_row_is_read_back_with_every_field(database, stores):
         ended_at=datetime(2025, 3, 14, 23, 30, 15, 123456, tzinfo=timezone(timedelta(hours=-5))),  # 04:30 UTC next day
         lesson="CNN, first look", name="Zoë <b>O'Neil</b>", page="rnn_classifier",
         settings={"lr": 0.003, "cell": "lstm", "layers": [1, 2], "nested": {"on": True, "none": None}},
-        loss=None, whole_test=0.9712, status="finished")
+        loss=None, whole_test=0.9712, status="finished", lesson_id="abc123")
     assert written.ended_at == datetime(2025, 3, 15, 4, 30, 15, 123456, tzinfo=UTC)  # kept in UTC
     store.record(written)
     assert store.flush(10) and store.waiting == 0
@@ -197,6 +200,34 @@ def test_each_servers_board_sees_the_runs_the_other_servers_publish(database, st
     assert [r.id for r in second.live_elsewhere("b")] == ["run-1"]
     first.close()  # a stops: its runs leave the other boards at once
     assert second.live_elsewhere("b") == []
+
+
+def test_a_lesson_and_its_signing_key_are_kept_for_every_server_on_the_database(database, stores):
+    first, second = stores(database.store()), stores(database.store())
+    task = "Change **only** the learning rate. <script>alert(1)</script>"
+    handed_out = LessonLink("abc123", "cnn", {"lr": "0.01", "epochs": "1"}, ("epochs",), ("seed",), task)
+    first.save_lesson(handed_out)
+    assert second.lesson("abc123") == handed_out and second.lesson("nope") is None
+    key = first.lesson_secret(lambda: "made by the first")
+    assert key == "made by the first" and second.lesson_secret(lambda: "made by the second") == key
+    with database.outage():
+        if database.url.startswith("postgresql"):  # SQLite's locked file still answers reads
+            assert second.lesson("abc123") is None
+
+
+def test_a_database_from_before_lessons_gets_the_lesson_id_column(tmp_path, stores):
+    path = tmp_path / "old.sqlite3"
+    before = sa.Table("results", sa.MetaData(), *(c._copy() for c in results_table.columns if c.name != "lesson_id"))
+    engine = sa.create_engine(f"sqlite:///{path}")
+    before.create(engine)
+    with engine.begin() as connection:
+        connection.execute(before.insert(), {name: value for name, value in vars(result(id="old")).items()
+                                             if name != "lesson_id"})
+    engine.dispose()
+    store = stores(ResultsStore(f"sqlite:///{path}", timeout=TIMEOUT_S))
+    store.record(result(lesson_id="abc123"))
+    assert store.flush(10) and store.problem is None
+    assert sorted(row.lesson_id for row in stores(ResultsStore(f"sqlite:///{path}")).results(DAY)) == ["", "abc123"]
 
 
 def test_a_file_that_is_not_a_database_is_left_alone(tmp_path, stores):

@@ -22,7 +22,7 @@ from core.figures import class_curves_figure, experiment_figure
 from core.registry import DIVERGED, FAILED_RUN, FINISHED_RUN, TRAINING, WAITING, RunRow, student_label
 from core.results import Lesson, Result
 from core.teacher import OPEN, WAIT, Gate
-from ui import controls
+from ui import controls, lesson_builder
 from ui.i18n import has, t
 from ui.page_specs import PAGES
 
@@ -107,6 +107,7 @@ def _live(classroom: Classroom, idle: bool) -> None:
     snapshot = classroom.registry.snapshot()
     elsewhere = classroom.store.live_elsewhere(classroom.server)
     rows = [board_row(row) for row in snapshot.runs] + [stored_row(result) for result in elsewhere]
+    rows, open_settings = lesson_builder.narrow(classroom, rows)
     counts(rows, online=snapshot.online + len({(result.server, result.session) for result in elsewhere}))
     problem = classroom.store.problem
     if problem:
@@ -116,7 +117,7 @@ def _live(classroom: Classroom, idle: bool) -> None:
         return
     table(rows)
     download(rows)  # made at each redraw, so it is the board as it is now
-    experiment(rows)
+    experiment(rows, settings=open_settings)
     curves(snapshot.runs)  # this server's runs: other servers publish no curves
 
 
@@ -136,12 +137,14 @@ def counts(rows: Sequence[BoardRow], online: int) -> None:
 
 def board_row(row: RunRow) -> BoardRow:
     return BoardRow(row.run_id, student_label(row.student, t("board.anonymous")), row.page, row.settings,
-                    row.dataset, row.status, row.steps, row.total, row.loss, row.last10, row.accuracy, row.whole_test)
+                    row.dataset, row.status, row.steps, row.total, row.loss, row.last10, row.accuracy, row.whole_test,
+                    row.lesson_id)
 
 
 def stored_row(result: Result) -> BoardRow:
     return BoardRow(result.id, result.name, result.page, result.settings, result.dataset, result.status,
-                    result.steps, result.total_steps, result.loss, result.last10, result.accuracy, result.whole_test)
+                    result.steps, result.total_steps, result.loss, result.last10, result.accuracy, result.whole_test,
+                    result.lesson_id)
 
 
 def table(rows: Sequence[BoardRow]) -> None:
@@ -171,11 +174,11 @@ def table(rows: Sequence[BoardRow]) -> None:
     })
 
 
-def experiment(rows: Sequence[BoardRow], key: str = "board.experiment") -> None:
-    """The class experiment: a setting the teacher picks against accuracy (or the regression's loss),
-    one point per run; a click gives that run's settings as a share link."""
+def experiment(rows: Sequence[BoardRow], key: str = "board.experiment", settings: Sequence[str] | None = None) -> None:
+    """The class experiment: a setting the teacher picks (among `settings`, else any) against accuracy (or the
+    regression's loss), one point per run; a click gives that run's settings as a share link."""
     st.subheader(t("board.experiment.title"))
-    names = sorted({name for row in rows for name in row.settings})
+    names = list(settings) if settings is not None else sorted({name for row in rows for name in row.settings})
     x_column, y_column, colour_column = st.columns(3)
     x = x_column.selectbox(t("board.experiment.x"), names, index=names.index("lr") if "lr" in names else 0,
                            key=f"{key}.x", format_func=lambda name: _setting_label(name, rows))
@@ -259,8 +262,9 @@ def earlier(classroom: Classroom, lesson: Lesson) -> None:
     if not rows:
         st.info(t("board.no_runs"))
         return
+    rows, open_settings = lesson_builder.narrow(classroom, rows, key="board.earlier")
     table(rows)
-    experiment(rows, key=f"board.earlier.{lesson.day.isoformat()}.{lesson.name}")
+    experiment(rows, key=f"board.earlier.{lesson.day.isoformat()}.{lesson.name}", settings=open_settings)
     download(rows)
 
 

@@ -15,6 +15,8 @@ from urllib.parse import parse_qsl, urlencode
 
 import streamlit as st
 
+from core.lesson import RULE_PARAMS
+from ui import lesson_view
 from ui.app_sidebar import DATASET_KEY
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, has, labeller, t
 
@@ -75,10 +77,20 @@ def _widget_key(page: str, name: str) -> str:
 def sidebar(page: str, controls: Sequence[Control], heading_key: str = "common.hyperparameters") -> dict[str, Any]:
     """Draw the page's controls in the sidebar and return {name: value}."""
     _apply_query_params(page, controls)
+    lesson_view.show(page)
     st.sidebar.subheader(t(heading_key))
+    page_rules = lesson_view.rules(page)
     values = {}
     for control in controls:
-        values[control.name] = _widget(page, control)
+        if control.name in page_rules.hidden:  # not drawn; the link's value is used
+            values[control.name] = st.session_state[_state_key(page, control.name)] = page_rules.values[control.name]
+            continue
+        locked = control.name in page_rules.locked
+        if locked:  # held at the link's value, whatever another tab of the student's set
+            st.session_state[_widget_key(page, control.name)] = page_rules.values[control.name]
+        values[control.name] = setting_widget(page, control, disabled=locked)
+        if locked:
+            lesson_view.locked_note()
     _share_button(page, values)
     return values
 
@@ -105,22 +117,26 @@ def _share_button(page: str, values: dict[str, Any]) -> None:
         st.sidebar.code(link, language=None, wrap_lines=True)
 
 
-def _widget(page: str, control: Control) -> Any:
-    stored, widget = _state_key(page, control.name), _widget_key(page, control.name)
+def setting_widget(page: str, control: Control, *, scope: str | None = None, container: Any = None,
+                   disabled: bool = False) -> Any:
+    """Draw one of `page`'s settings (in the sidebar, or `container`) and return its value. `scope`: where its
+    value is kept, when not the page's own (the teacher's lesson builder sets a page's settings apart)."""
+    scope = scope or page
+    container = container or st.sidebar
+    stored, widget = _state_key(scope, control.name), _widget_key(scope, control.name)
     if widget not in st.session_state:
         st.session_state[widget] = st.session_state.get(stored, control.default)
     label = t(f"{page}.controls.{control.name}")
     help_key = f"{page}.controls_help.{control.name}"
-    help_text = t(help_key) if has(help_key) else None
+    options = dict(key=widget, help=t(help_key) if has(help_key) else None, disabled=disabled)
     if control.options and isinstance(control.options[0], str):
-        st.sidebar.selectbox(label, control.options, key=widget, help=help_text,
-                             format_func=labeller(f"{page}.options.{control.name}"))
+        container.selectbox(label, control.options, format_func=labeller(f"{page}.options.{control.name}"), **options)
     elif control.options:
-        st.sidebar.select_slider(label, control.options, key=widget, help=help_text)
+        container.select_slider(label, control.options, **options)
     elif isinstance(control.default, int) and control.step is None and control.high - control.low > 1000:
-        st.sidebar.number_input(label, int(control.low), int(control.high), key=widget, step=1, help=help_text)
+        container.number_input(label, int(control.low), int(control.high), step=1, **options)
     else:
-        st.sidebar.slider(label, control.low, control.high, key=widget, step=control.step, help=help_text)
+        container.slider(label, control.low, control.high, step=control.step, **options)
     st.session_state[stored] = st.session_state[widget]
     return st.session_state[stored]
 
@@ -133,9 +149,10 @@ def _apply_query_params(page: str, controls: Sequence[Control]) -> None:
         return
     st.session_state[flag] = True
     by_name = {c.name: c for c in controls}
+    page_rules, settings = lesson_view.read_link(page, tuple(by_name), st.query_params.to_dict())
     ignored = []
-    for name, text in st.query_params.items():
-        if name in (LANGUAGE_KEY, DATASET_KEY):  # app-wide settings, read by the app's sidebar
+    for name, text in settings.items():
+        if name in (LANGUAGE_KEY, DATASET_KEY, *RULE_PARAMS):  # app-wide settings, and a lesson's rules
             continue
         control = by_name.get(name)
         try:
@@ -147,6 +164,7 @@ def _apply_query_params(page: str, controls: Sequence[Control]) -> None:
             ignored.append(f"{name}={text}")
     if ignored:
         st.toast(t("common.ignored_params", params=", ".join(ignored)))
+    lesson_view.keep(page, page_rules, current(page, controls))
 
 
 def restore(page: str, controls: Sequence[Control], values: Mapping[str, Any]) -> None:

@@ -13,7 +13,7 @@ from core import classroom, scheduler
 from core.run import CLASSIFIER, REGRESSION, Run
 from core.run_history import RunHistory
 from core.student_state import MISSING
-from ui import host, run_owner, student, timeline
+from ui import host, lesson_view, run_owner, student, timeline
 from ui.i18n import t
 
 FIRST_RECORD_WAIT_S = 0.5  # a Train click's script run waits this long at most for the first step
@@ -63,7 +63,7 @@ def begin(page: str, start: Callable[[], Run]) -> Run:
         timeline.forget(page)
         run_owner.session_owner().adopt(run)
         if run.kind in ON_THE_BOARD:
-            classroom.server().track(run_owner.board_id(), page, run)
+            classroom.server().track(run_owner.board_id(), page, run, lesson_view.lesson_id(page))
         if old is not None:
             _retire(page, old)
     if host.browser_on_this_machine():
