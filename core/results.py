@@ -14,7 +14,7 @@ every server's board shows the whole class. Only SQLAlchemy Core builds the SQL.
 
     store = ResultsStore(default_url("data"))
     store.record(Result(id=new_id(), ended_at=..., lesson="", lesson_day=date.today(), ...))
-    store.lessons()                          # [Lesson(day, name, runs), ...], newest first
+    store.lessons()                          # [EarlierLesson(day, name, runs), ...], newest first
     store.results(date.today(), "")          # the rows of today's unnamed lesson
 
 A URL that cannot be read or reached, or a file that is not a database, never raises: the store
@@ -43,7 +43,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy import exc
 
-from core.lesson import Lesson as LessonLink
+from core.lesson import Lesson
 
 T = TypeVar("T")
 
@@ -88,7 +88,7 @@ class Result:
 
 
 @dataclass(frozen=True)
-class Lesson:
+class EarlierLesson:
     """A lesson on the board: a day, the teacher's name for it ("" for none), and its runs."""
 
     day: date
@@ -214,7 +214,7 @@ class ResultsStore:
         """Rows recorded and not yet written."""
         return len(self._queue) + len(self._unwritten)
 
-    def lessons(self) -> list[Lesson]:
+    def lessons(self) -> list[EarlierLesson]:
         """Every lesson with its number of runs, the newest first (by day, then by its last run)."""
         held = self._held()
 
@@ -238,7 +238,7 @@ class ResultsStore:
             last[key] = max(last.get(key, result.ended_at), result.ended_at)
         found = sorted((key for key, count in counts.items() if count > 0), key=lambda key: (key[0], last[key]),
                        reverse=True)
-        return [Lesson(day, name, counts[day, name]) for day, name in found]
+        return [EarlierLesson(day, name, counts[day, name]) for day, name in found]
 
     def results(self, day: date, lesson: str | None = None) -> list[Result]:
         """The rows of the lesson `lesson` on `day` (None: every lesson of that day), in the order they ended."""
@@ -270,7 +270,7 @@ class ResultsStore:
 
     # the lessons teachers hand out: written and read at once (a teacher's click, a link's first opening)
 
-    def save_lesson(self, lesson: LessonLink) -> None:
+    def save_lesson(self, lesson: Lesson) -> None:
         """Keep `lesson` (raises if the database cannot: the teacher is told, and no link is given)."""
         self._open()
         with self._engine.begin() as connection:
@@ -278,13 +278,13 @@ class ResultsStore:
                 "id": lesson.id, "page": lesson.page, "settings": dict(lesson.values), "locked": list(lesson.locked),
                 "hidden": list(lesson.hidden), "task": lesson.task, "created_at": datetime.now(UTC)})
 
-    def lesson(self, lesson_id: str) -> LessonLink | None:
+    def lesson(self, lesson_id: str) -> Lesson | None:
         """The lesson with this id; None when there is none (or the database cannot answer)."""
         query = sa.select(lessons_table).where(lessons_table.c.id == lesson_id[:32])
         row = self._from_database(lambda connection: connection.execute(query).first())
         if row is None:
             return None
-        return LessonLink(row.id, row.page, row.settings, tuple(row.locked), tuple(row.hidden), row.task)
+        return Lesson(row.id, row.page, row.settings, tuple(row.locked), tuple(row.hidden), row.task)
 
     def lesson_secret(self, make: Callable[[], str]) -> str | None:
         """The key lesson links are signed with, kept here once (`make()`'s, the first time) for every server

@@ -15,8 +15,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from core.lesson import Lesson as LessonLink
-from core.results import FILE_NAME, Lesson, Result, ResultsStore, default_url, new_id
+from core.lesson import Lesson
+from core.results import FILE_NAME, EarlierLesson, Result, ResultsStore, default_url, new_id
 from core.results import table as results_table
 from tests.conftest import wait_until
 from tests.postgres import PASSWORD, free_port
@@ -96,7 +96,7 @@ def test_a_row_is_read_back_with_every_field(database, stores):
     for field in fields(Result):
         assert getattr(read, field.name) == getattr(written, field.name), field.name
     assert read.ended_at.tzinfo == UTC and type(read.lesson_day) is date
-    assert fresh.results(DAY) == [written] and fresh.lessons() == [Lesson(DAY, "CNN, first look", 1)]
+    assert fresh.results(DAY) == [written] and fresh.lessons() == [EarlierLesson(DAY, "CNN, first look", 1)]
 
 
 def test_a_run_written_twice_is_one_row_the_later(database, stores):
@@ -111,7 +111,7 @@ def test_a_run_written_twice_is_one_row_the_later(database, stores):
     store.record(again)  # after the first was written
     assert store.flush(10)
     assert stores(database.store()).results(DAY) == [again]
-    assert store.lessons() == [Lesson(DAY, "", 1)]
+    assert store.lessons() == [EarlierLesson(DAY, "", 1)]
 
 
 def test_lessons_newest_first_with_counts_and_a_lesson_filters(database, stores):
@@ -124,7 +124,8 @@ def test_lessons_newest_first_with_counts_and_a_lesson_filters(database, stores)
     for row in reversed(rows):
         store.record(row)
     assert store.flush(10)
-    expected = [Lesson(after, "CNN", 3), Lesson(DAY, "Intro", 1), Lesson(DAY, "", 2), Lesson(before, "", 1)]
+    expected = [EarlierLesson(after, "CNN", 3), EarlierLesson(DAY, "Intro", 1), EarlierLesson(DAY, "", 2),
+                EarlierLesson(before, "", 1)]
     assert store.lessons() == expected
     assert [row.name for row in store.results(DAY, "")] == ["Ada", "Ben"]  # in the order they ended
     assert store.results(DAY, "Intro") == [rows[3]]
@@ -153,7 +154,7 @@ def test_record_returns_at_once_while_the_database_is_down_and_nothing_is_lost(d
         assert store.waiting == 101
         shown = store.results(DAY)  # the board still shows every run that ended, each once, as it is now
         assert {row.id for row in waiting} <= {row.id for row in shown} and continued in shown
-        assert first not in shown and store.lessons() == [Lesson(DAY, "", 101)]
+        assert first not in shown and store.lessons() == [EarlierLesson(DAY, "", 101)]
     assert store.flush(10), store.problem
     assert store.problem is None and store.waiting == 0
     assert stores(database.store()).results(DAY) == [continued, *waiting]
@@ -178,7 +179,7 @@ def test_a_lesson_is_read_back_after_a_restart(database, stores):
         first.record(row)
     assert first.close()
     second = stores(database.store())  # a new server process on the same database
-    assert second.lessons() == [Lesson(DAY, "", 1), Lesson(DAY, "Monday", 3)]
+    assert second.lessons() == [EarlierLesson(DAY, "", 1), EarlierLesson(DAY, "Monday", 3)]
     assert sorted(second.results(DAY, "Monday"), key=lambda r: r.name) == rows[:3]
     assert second.results(DAY, "") == rows[3:]
 
@@ -205,7 +206,7 @@ def test_each_servers_board_sees_the_runs_the_other_servers_publish(database, st
 def test_a_lesson_and_its_signing_key_are_kept_for_every_server_on_the_database(database, stores):
     first, second = stores(database.store()), stores(database.store())
     task = "Change **only** the learning rate. <script>alert(1)</script>"
-    handed_out = LessonLink("abc123", "cnn", {"lr": "0.01", "epochs": "1"}, ("epochs",), ("seed",), task)
+    handed_out = Lesson("abc123", "cnn", {"lr": "0.01", "epochs": "1"}, ("epochs",), ("seed",), task)
     first.save_lesson(handed_out)
     assert second.lesson("abc123") == handed_out and second.lesson("nope") is None
     key = first.lesson_secret(lambda: "made by the first")
@@ -265,7 +266,7 @@ def test_an_unreachable_or_unreadable_url_at_start_is_said_and_rows_wait(url, st
     assert not store.flush(2)
     assert store.waiting == 3 and store.results(DAY) == rows[2:]  # the newest, up to the limit
     assert "2 results were dropped" in store.problem
-    assert store.lessons() == [Lesson(DAY, "", 3)]
+    assert store.lessons() == [EarlierLesson(DAY, "", 3)]
 
 
 def test_default_url_is_a_file_in_the_data_folder(tmp_path):

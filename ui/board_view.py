@@ -20,7 +20,7 @@ from core.board import ACCURACY, LAST10, LOG_SETTINGS, PAGE, BoardRow
 from core.classroom import Classroom
 from core.figures import class_curves_figure, experiment_figure
 from core.registry import DIVERGED, FAILED_RUN, FINISHED_RUN, TRAINING, WAITING, RunRow, student_label
-from core.results import Lesson, Result
+from core.results import EarlierLesson, Result
 from core.teacher import OPEN, WAIT, Gate
 from ui import controls, lesson_builder
 from ui.i18n import has, t
@@ -72,7 +72,7 @@ def unlocked() -> bool:
 
 # --- which board --------------------------------------------------------------------------------
 
-def choose_lesson(classroom: Classroom) -> Lesson | None:
+def choose_lesson(classroom: Classroom) -> EarlierLesson | None:
     """This lesson, live (None), or one stored earlier; and this lesson's name."""
     lessons = classroom.store.lessons()
     options = [LIVE, *range(len(lessons))]
@@ -86,7 +86,7 @@ def choose_lesson(classroom: Classroom) -> Lesson | None:
     return None if picked == LIVE else lessons[picked]
 
 
-def _lesson_label(lesson: Lesson) -> str:
+def _lesson_label(lesson: EarlierLesson) -> str:
     if lesson.name:
         return t("board.earlier", day=lesson.day.isoformat(), lesson=lesson.name, n=lesson.runs)
     return t("board.earlier_untitled", day=lesson.day.isoformat(), n=lesson.runs)
@@ -255,7 +255,7 @@ def curves(runs: Sequence[RunRow]) -> None:
 
 # --- an earlier lesson ---------------------------------------------------------------------------
 
-def earlier(classroom: Classroom, lesson: Lesson) -> None:
+def earlier(classroom: Classroom, lesson: EarlierLesson) -> None:
     """An earlier lesson's board, from the results stored as its runs ended."""
     st.caption(t("board.earlier_caption"))
     rows = [stored_row(result) for result in classroom.store.results(lesson.day, lesson.name)]
