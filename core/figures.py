@@ -49,7 +49,9 @@ def loss_figure(steps: np.ndarray, raw: np.ndarray, smoothed: np.ndarray, *, tit
                 y_title: str, raw_name: str, smoothed_name: str, marker: float | None = None,
                 x_range: tuple[float, float] | None = None) -> go.Figure:
     """Each step's loss and its smoothed curve; `marker` marks a step, `x_range` keeps the axis put
-    while the timeline rewinds."""
+    while the timeline rewinds. Values go out as 32-bit floats: their 7 digits are more than an axis
+    shows, and a live page sends this chart several times a second."""
+    raw, smoothed = np.asarray(raw, np.float32), np.asarray(smoothed, np.float32)
     return _figure([_line(steps, raw, raw_name, line=dict(width=1, color="#9ecae1")),
                     _line(steps, smoothed, smoothed_name, line=dict(width=2, color="#08519c"))],
                    title=title, x_title=x_title, y_title=y_title, shapes=_step_marker(marker),
@@ -122,9 +124,10 @@ BRAILLE_DOTS = ((0, 0, 0x01), (1, 0, 0x02), (2, 0, 0x04), (3, 0, 0x40),  # (row,
 
 
 def digit_art(image: np.ndarray, threshold: float = 0.35) -> str:
-    """A (28, 28) image in [0, 1] (or uint8) as 7 lines of 14 Braille characters: each character is a
-    2x4 block of dots. Plotly's hover box shows text, not pictures, and this lets a student see
-    which digit a point is by pointing at it."""
+    """A (28, 28) image in [0, 1] (or uint8) as at most 7 lines of 14 Braille characters: each one a
+    2x4 block of dots, cropped to the lines and columns with ink (an embedding's hover texts are most
+    of its bytes). Plotly's hover box shows text, not pictures, and this lets a student see which
+    digit a point is by pointing at it."""
     ink = np.asarray(image, dtype=np.float32)
     ink = (ink / 255 if ink.max() > 1 else ink) > threshold
     rows, columns = ink.shape
@@ -132,6 +135,10 @@ def digit_art(image: np.ndarray, threshold: float = 0.35) -> str:
     codes = np.full((ink.shape[0] // 4, ink.shape[1] // 2), BRAILLE_BASE)
     for r, c, bit in BRAILLE_DOTS:
         codes += ink[r::4, c::2] * bit
+    inked = codes != BRAILLE_BASE
+    lines, cells = np.flatnonzero(inked.any(1)), np.flatnonzero(inked.any(0))
+    if len(lines):
+        codes = codes[lines[0]:lines[-1] + 1, cells[0]:cells[-1] + 1]
     return "<br>".join("".join(map(chr, line)) for line in codes)
 
 
