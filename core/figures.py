@@ -3,10 +3,12 @@ the caller passes every user-facing word, so one builder serves every language."
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 
 CLASS_COLOURS = (  # ten distinct, colour-blind-friendly hues (Tableau 10)
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
@@ -25,11 +27,23 @@ def _figure(traces: Sequence[dict], *, title: str, x_title: str = "", y_title: s
     second while a model trains (on the same cores); Plotly validates a whole layout given at once
     faster than through successive update_layout / update_axes calls."""
     return go.Figure(data=list(traces), frames=list(frames) or None, layout=dict(
+        template=_template(pio.templates.default, frozenset(trace["type"] for trace in traces)),
         title=dict(text=title), height=height, margin=MARGIN, legend=LEGEND,
         uirevision="keep",  # keep the student's zoom while the chart updates in place
         xaxis=dict(title=dict(text=x_title), **(xaxis or {})),
         yaxis=dict(title=dict(text=y_title), **(yaxis or {})),
         **layout))
+
+
+@functools.cache
+def _template(name: str | None, types: frozenset[str]) -> dict | None:
+    """The default template (Streamlit's, in the app) with the trace defaults of `types` only: every
+    figure sends its template along, and the defaults of the kinds of chart it does not draw were a
+    third of a live chart's bytes. Plotly applies them to traces of their own kind only."""
+    if not name or name not in pio.templates:
+        return None
+    template = pio.templates[name].to_plotly_json()
+    return {**template, "data": {kind: value for kind, value in template.get("data", {}).items() if kind in types}}
 
 
 def _line(x, y, name: str, mode: str = "lines", **style) -> dict:

@@ -21,3 +21,15 @@ def test_the_loss_figure_sends_32_bit_values():
     figure = figures.loss_figure(steps, loss, loss, title="", x_title="", y_title="", raw_name="", smoothed_name="")
     assert [trace.y.dtype for trace in figure.data] == [np.float32, np.float32]
     np.testing.assert_allclose(figure.data[0].y, loss, rtol=1e-6)
+
+
+def test_a_figure_carries_the_trace_defaults_of_its_own_kinds_only(monkeypatch):
+    import plotly.io as pio
+
+    monkeypatch.setattr(pio.templates, "default", "plotly")
+    steps = np.arange(1, 6)
+    figure = figures.loss_figure(steps, steps / 5, steps / 5, title="", x_title="", y_title="", raw_name="",
+                                 smoothed_name="")
+    template = figure.layout.template.to_plotly_json()
+    assert set(template["data"]) == {"scatter"}
+    assert template["layout"] == pio.templates["plotly"].to_plotly_json()["layout"]  # the look itself is kept
