@@ -24,7 +24,7 @@ The load run (default), in order:
   4. the window (--train-seconds): each student's steps done at its start and end, read from the
      progress bar's "Step N of M" (the page's text in Chromium, the progress element of the deltas
      in the protocol client). The figure is steps per second over the window, and the slowest
-     student's rate over the fastest's. The text is as fresh as the page's last redraw (0.3 s or more
+     student's rate over the fastest's. The text is as fresh as the page's last redraw (0.5 s or more
      when drawing is slow). A run that ends inside the window is marked: its rate undercounts it.
   5. 10 s into the window, a newcomer (a fresh Chromium context) opens the home page and then the
      CNN page; both times are printed (drawn = script finished and the title / an enabled Train).

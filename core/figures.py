@@ -3,10 +3,12 @@ the caller passes every user-facing word, so one builder serves every language."
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 
 CLASS_COLOURS = (  # ten distinct, colour-blind-friendly hues (Tableau 10)
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
@@ -25,11 +27,23 @@ def _figure(traces: Sequence[dict], *, title: str, x_title: str = "", y_title: s
     second while a model trains (on the same cores); Plotly validates a whole layout given at once
     faster than through successive update_layout / update_axes calls."""
     return go.Figure(data=list(traces), frames=list(frames) or None, layout=dict(
+        template=_template(pio.templates.default, frozenset(trace["type"] for trace in traces)),
         title=dict(text=title), height=height, margin=MARGIN, legend=LEGEND,
         uirevision="keep",  # keep the student's zoom while the chart updates in place
         xaxis=dict(title=dict(text=x_title), **(xaxis or {})),
         yaxis=dict(title=dict(text=y_title), **(yaxis or {})),
         **layout))
+
+
+@functools.cache
+def _template(name: str | None, types: frozenset[str]) -> dict | None:
+    """The default template (Streamlit's, in the app) with the trace defaults of `types` only: every
+    figure sends its template along, and the defaults of the kinds of chart it does not draw were a
+    third of a live chart's bytes. Plotly applies them to traces of their own kind only."""
+    if not name or name not in pio.templates:
+        return None
+    template = pio.templates[name].to_plotly_json()
+    return {**template, "data": {kind: value for kind, value in template.get("data", {}).items() if kind in types}}
 
 
 def _line(x, y, name: str, mode: str = "lines", **style) -> dict:
@@ -49,7 +63,9 @@ def loss_figure(steps: np.ndarray, raw: np.ndarray, smoothed: np.ndarray, *, tit
                 y_title: str, raw_name: str, smoothed_name: str, marker: float | None = None,
                 x_range: tuple[float, float] | None = None) -> go.Figure:
     """Each step's loss and its smoothed curve; `marker` marks a step, `x_range` keeps the axis put
-    while the timeline rewinds."""
+    while the timeline rewinds. Values go out as 32-bit floats: their 7 digits are more than an axis
+    shows, and a live page sends this chart several times a second."""
+    raw, smoothed = np.asarray(raw, np.float32), np.asarray(smoothed, np.float32)
     return _figure([_line(steps, raw, raw_name, line=dict(width=1, color="#9ecae1")),
                     _line(steps, smoothed, smoothed_name, line=dict(width=2, color="#08519c"))],
                    title=title, x_title=x_title, y_title=y_title, shapes=_step_marker(marker),
@@ -122,9 +138,10 @@ BRAILLE_DOTS = ((0, 0, 0x01), (1, 0, 0x02), (2, 0, 0x04), (3, 0, 0x40),  # (row,
 
 
 def digit_art(image: np.ndarray, threshold: float = 0.35) -> str:
-    """A (28, 28) image in [0, 1] (or uint8) as 7 lines of 14 Braille characters: each character is a
-    2x4 block of dots. Plotly's hover box shows text, not pictures, and this lets a student see
-    which digit a point is by pointing at it."""
+    """A (28, 28) image in [0, 1] (or uint8) as at most 7 lines of 14 Braille characters: each one a
+    2x4 block of dots, cropped to the lines and columns with ink (an embedding's hover texts are most
+    of its bytes). Plotly's hover box shows text, not pictures, and this lets a student see which
+    digit a point is by pointing at it."""
     ink = np.asarray(image, dtype=np.float32)
     ink = (ink / 255 if ink.max() > 1 else ink) > threshold
     rows, columns = ink.shape
@@ -132,6 +149,10 @@ def digit_art(image: np.ndarray, threshold: float = 0.35) -> str:
     codes = np.full((ink.shape[0] // 4, ink.shape[1] // 2), BRAILLE_BASE)
     for r, c, bit in BRAILLE_DOTS:
         codes += ink[r::4, c::2] * bit
+    inked = codes != BRAILLE_BASE
+    lines, cells = np.flatnonzero(inked.any(1)), np.flatnonzero(inked.any(0))
+    if len(lines):
+        codes = codes[lines[0]:lines[-1] + 1, cells[0]:cells[-1] + 1]
     return "<br>".join("".join(map(chr, line)) for line in codes)
 
 

@@ -8,7 +8,7 @@ import pytest
 from core import scheduler as scheduler_module
 from core.scheduler import Scheduler
 from tests.conftest import finish, open_page, wait_until
-from ui.live import DRAW_SHARE, REDRAW_SECONDS, fresh_fragment, wait_after_drawing
+from ui.live import DRAW_SHARE, REDRAW_SECONDS, fresh_fragment, typical_draw, wait_after_drawing
 
 
 @pytest.fixture
@@ -28,11 +28,22 @@ def test_quick_draws_keep_the_usual_redraw_period():
     assert wait_after_drawing(0.01) == REDRAW_SECONDS
 
 
-@pytest.mark.parametrize("draw_seconds", [0.1, 0.5, 2.0])
+@pytest.mark.parametrize("draw_seconds", [0.2, 0.5, 2.0])
 def test_slow_draws_stretch_the_period_so_drawing_keeps_to_its_share(draw_seconds):
     wait = wait_after_drawing(draw_seconds)
     assert wait > REDRAW_SECONDS
     assert draw_seconds / (draw_seconds + wait) == pytest.approx(DRAW_SHARE)
+
+
+def test_one_slow_redraw_keeps_the_period_so_the_page_is_not_sent_again():
+    """A live fragment is declared anew (a whole-page run) when its period halves or doubles: one slow
+    redraw (an evaluation's charts) among quick ones must not do that."""
+    typical = 0.05
+    for _ in range(10):
+        typical = typical_draw(typical, 0.05)
+    period = wait_after_drawing(typical)
+    assert period / 2 <= wait_after_drawing(typical_draw(typical, 0.5)) <= 2 * period
+    assert wait_after_drawing(typical_draw(None, 0.5)) > 2 * period  # a run's first redraw counts in full
 
 
 def test_the_page_is_handed_back_while_its_run_trains(slow_runs):

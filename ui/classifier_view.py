@@ -26,6 +26,10 @@ from ui.timeline import clear_selection, filter_key, generation_key, step_slider
 
 GALLERY_COLUMNS = 12
 RIGHT_COLOUR, WRONG_COLOUR = "#15803d", "#dc2626"
+GALLERY_STYLE = (  # once per gallery, not on each of its images
+    f".livelab-gallery{{display:grid;gap:0.5rem;grid-template-columns:repeat({GALLERY_COLUMNS},minmax(0,1fr))}}"
+    ".livelab-gallery figure{margin:0;text-align:center;font-size:0.75rem;line-height:1.2}"
+    ".livelab-gallery img{width:100%;image-rendering:pixelated}")
 
 
 def show_before_training(data: ImageData, spec: ModelSpec, seed: int) -> None:
@@ -56,7 +60,15 @@ class ClassifierCharts:
     """A classifier run's charts, all at one step of the timeline: the loss and accuracy up to it,
     and the embedding, confusion matrix and gallery of the last evaluation at or before it. The
     confusion matrix and the embedding are linked to the gallery: click a cell, or select points,
-    and the gallery shows those test images. Figures are built once per step shown."""
+    and the gallery shows those test images. Figures are built once per step shown.
+
+    While the charts follow a training run's newest step, what an evaluation drew (accuracy,
+    embedding, confusion matrix, gallery) is the same figure, byte for byte, until the next
+    evaluation, so Streamlit sends the browser a reference to it instead of the chart (see
+    `.streamlit/config.toml`): the accuracy chart then has no step marker and its own x-axis, and the
+    embedding shows its newest frame only, its points' hover boxes naming their class without the
+    picture. Rewound, or once the run is over, it has every frame up to the step shown, with Play, and
+    the pictures."""
 
     GALLERY_MAX = 60  # images a filtered gallery shows (a diagonal cell can hold hundreds)
 
@@ -68,20 +80,24 @@ class ClassifierCharts:
         step = step_slider(f"{self.key}.timeline", len(records), records[-1].total_steps, training,
                            t("charts.timeline"))
         shown = records[:step]
+        following = training and step == len(records)
         left, right = st.columns(2)
         loss_chart(shown, y_title=t("charts.loss"), key=f"{self.key}.loss", place=left, marker=step,
                    x_range=(1, len(records)))
         evaluated = series.latest_record(shown, "evaluation")
         if evaluated is None:
             return
-        right.plotly_chart(self._once("accuracy", (step, len(records)), lambda: self._accuracy_figure(
-            shown, step, len(records))), key=f"{self.key}.accuracy")
+        axis = None if following else (step, len(records))  # following: the same chart until the next evaluation
+        right.plotly_chart(self._once("accuracy", (evaluated.step, axis), lambda: self._accuracy_figure(
+            shown, axis)), key=f"{self.key}.accuracy")
         left, right = st.columns(2)
         frames = series.with_attribute(shown, "embedding")
         selection = st.session_state.get(self._filter_key)
         generation = st.session_state.get(generation_key(self.key), 0)  # a new key clears a selection
         if frames:
-            left.plotly_chart(self._once("embedding", frames[-1].step, lambda: self._embedding_figure(frames)),
+            frames = frames[-1:] if following else frames  # each new frame would re-send every earlier one
+            left.plotly_chart(self._once("embedding", (frames[-1].step, following),
+                                         lambda: self._embedding_figure(frames, pictures=not following)),
                               key=f"{self.key}.embedding.{generation}", on_select=self._points_selected,
                               selection_mode=("box", "lasso"))
         cell = selection[1:] if selection and selection[0] == "cell" else None
@@ -148,25 +164,30 @@ class ClassifierCharts:
             self._built[chart] = (shows, build())
         return self._built[chart][1]
 
-    def _accuracy_figure(self, records: Sequence, step: int, newest: int):
+    def _accuracy_figure(self, records: Sequence, axis: tuple[int, int] | None):
+        """The accuracy at each evaluation; `axis` (the step shown, the newest step) marks the step on an
+        axis as long as the loss chart's, None leaves both to the evaluations."""
         steps, accuracy = series.accuracy_curve(records)
         return figures.curves_figure(
             [(t("charts.accuracy"), steps, accuracy)], title=t("charts.accuracy_title", value=f"{accuracy[-1]:.1%}"),
-            x_title=t("charts.step"), y_title=t("charts.accuracy"), y_range=(0, 1), markers=True, marker=step,
-            x_range=(1, newest))
+            x_title=t("charts.step"), y_title=t("charts.accuracy"), y_range=(0, 1), markers=True,
+            marker=None if axis is None else axis[0], x_range=None if axis is None else (1, axis[1]))
 
     def _confusion_figure(self, record, cell):
         return figures.confusion_figure(
             record.evaluation.confusion, self.data.classes, title=t("charts.confusion_title", step=record.step),
             x_title=t("charts.predicted"), y_title=t("charts.true"), selected=cell)
 
-    def _embedding_figure(self, frames: Sequence):
+    def _embedding_figure(self, frames: Sequence, pictures: bool):
+        """The embedding's frames; each point's hover box shows its test image as `pictures` (most of the
+        chart's bytes: a live chart sent at every frame names the class only)."""
         method = t(f"charts.method_{frames[-1].embedding.method}")
         labels = frames[-1].embedding.labels
         return figures.embedding_figure(
             [(t("charts.frame_label", step=r.step), r.embedding.coords) for r in frames], labels, self.data.classes,
             title=t("charts.embedding_title", method=method, step=frames[-1].step),
-            hover=hover_art(self.data, len(labels)), play=t("charts.play"), pause=t("charts.pause"))
+            hover=hover_art(self.data, len(labels)) if pictures else None, play=t("charts.play"),
+            pause=t("charts.pause"))
 
 
 def selection_filter(chart: str, points: Sequence[dict], num_classes: int) -> tuple | None:
@@ -225,11 +246,10 @@ def gallery_html(data: ImageData, index, predicted, confidence) -> str:
         label = f'<b style="color:{RIGHT_COLOUR if right else WRONG_COLOUR}">{"" if right else "✗ "}' \
                 f'{escape(data.classes[pred])}</b>'
         caption = t("charts.gallery_caption", pred=label, true=escape(data.classes[true]), conf=f"{conf:.0%}")
-        cells.append(f'<figure data-index="{j}" style="margin:0;text-align:center;font-size:0.75rem;line-height:1.2">'
-                     f'<img src="{png_data_uri(data.test_x[j].numpy())}" alt="{escape(data.classes[true])}" '
-                     f'style="width:100%;image-rendering:pixelated"><figcaption>{caption}</figcaption></figure>')
-    return (f'<div class="livelab-gallery" style="display:grid;gap:0.5rem;'
-            f'grid-template-columns:repeat({GALLERY_COLUMNS},minmax(0,1fr))">{"".join(cells)}</div>')
+        cells.append(f'<figure data-index="{j}"><img src="{png_data_uri(data.test_x[j].numpy())}" '
+                     f'alt="{escape(data.classes[true])}"><figcaption>{caption}</figcaption></figure>')
+    return f'<style>{GALLERY_STYLE}</style><div class="livelab-gallery">{"".join(cells)}</div>'
+
 
 
 def png_data_uri(image: np.ndarray) -> str:

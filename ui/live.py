@@ -19,10 +19,11 @@ from core.runner import FAILED, FINISHED, STOPPED
 from ui import student
 from ui.i18n import t
 
-REDRAW_SECONDS = 0.3  # the live charts' refresh period while training...
+REDRAW_SECONDS = 0.5  # the live charts' refresh period while training (each redraw is bytes for the browser)...
 DRAW_SHARE = 0.2  # ...made longer when drawing would take more of the time: it shares the cores with training
 _fragment_names = itertools.count()  # a new name for each fragment fresh_fragment declares
-_draw_seconds: weakref.WeakKeyDictionary[Run, float] = weakref.WeakKeyDictionary()  # each run's last redraw
+DRAW_MEMORY = 0.8  # the weight of earlier redraws in a run's typical redraw time (an exponential average)
+_draw_seconds: weakref.WeakKeyDictionary[Run, float] = weakref.WeakKeyDictionary()  # a run's typical redraw
 
 
 def follow(run: Run, draw: Callable[[Sequence, bool], None]) -> None:
@@ -41,7 +42,7 @@ def follow(run: Run, draw: Callable[[Sequence, bool], None]) -> None:
         records = run.records[:len(run.records)]
         if records:
             draw(records, training)
-        _draw_seconds[run] = time.perf_counter() - started
+        _draw_seconds[run] = typical_draw(_draw_seconds.get(run), time.perf_counter() - started)
 
     def live() -> None:
         if not student.holds(run):
@@ -74,6 +75,13 @@ def wait_after_drawing(seconds: float, sharing: float = 1.0) -> float:
     `seconds`) stays within DRAW_SHARE of the time; `sharing` times longer when runs take turns on
     the server (each advances that much slower, and every redraw takes time from all of them)."""
     return max(REDRAW_SECONDS * sharing, seconds * (1 / DRAW_SHARE - 1))
+
+
+def typical_draw(before: float | None, seconds: float) -> float:
+    """A run's typical redraw time after one more redraw took `seconds`: averaged, so that one slow
+    redraw (an evaluation's charts, a busy moment) does not change the period. Each change of period
+    reruns the whole page, which sends every element of it to the browser again."""
+    return seconds if before is None else DRAW_MEMORY * before + (1 - DRAW_MEMORY) * seconds
 
 
 def _period(run: Run) -> float:

@@ -20,7 +20,7 @@ from ui.timeline import step_slider
 
 PAGE_KEY = page_specs.RNN_REGRESSION.key
 CURVE_POINTS = 3_000  # per drawn signal: a long run (500 windows of 50 points) is thinned to this
-HEATMAP_COLUMNS = 400  # time points drawn in the hidden-state heatmap
+HEATMAP_COLUMNS = 240  # time points drawn in the hidden-state heatmap: about one per 2 px of its chart
 LAST_WINDOWS = 4  # windows shown in the comparison's final predictions and in the free-running test
 
 

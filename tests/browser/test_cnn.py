@@ -38,6 +38,7 @@ def test_train_shows_loss_and_accuracy_updating(browser_page, app_url):
     page.wait_for_function("() => { const images = [...document.querySelectorAll('.livelab-gallery img')];"
                            " return images.length === 24 && images.every(i => i.complete && i.naturalWidth === 28); }",
                            timeout=15_000)
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.livelab-gallery')).display") == "grid"
     assert_no_exception(page)
 
 
