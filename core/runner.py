@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +45,9 @@ class BackgroundRun:
         self.status = IDLE
         self.error: BaseException | None = None
         self._scheduler = scheduler  # None: the server's
+        # Whose share of the server's turns the run takes (core/scheduler.py): its student's board id,
+        # set by whoever starts it for a student; None, a share of its own.
+        self.share: Hashable | None = None
         self._recorded = threading.Event()  # set by each new record
         # Called each time the run stops training (finished, failed or stopped), in the thread that
         # saw it end: a training worker, or whoever stopped it. Keep them short (a queue's put).

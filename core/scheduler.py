@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import deque
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Hashable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -37,6 +37,10 @@ QUANTUM_S = 0.5  # a run's turn; a step in progress always finishes first
 
 
 class Job(Protocol):
+    # Whose share of the turns the run takes: the runs of one student take turns within the student's
+    # share. None: a share of its own (a test's, a notebook's or a benchmark's run).
+    share: Hashable | None
+
     def step(self) -> bool:
         """Advance by one record; False once there is nothing more to do."""
 
@@ -61,7 +65,9 @@ class Scheduler:
             raise ValueError(f"need at least one slot and one thread, got slots={slots}, threads={threads}")
         self.slots, self.threads, self.quantum_s = slots, threads, quantum_s
         self._changed = threading.Condition()
-        self._line: deque[Job] = deque()  # runs waiting for a turn, longest waiting first
+        # Runs waiting for a turn, by share: the share that has waited longest for a turn first, and
+        # each share's runs in the order they take its turns.
+        self._line: dict[Hashable, deque[Job]] = {}
         self._stepping: set[Job] = set()  # runs a worker is advancing now
         self._unwanted: set[Job] = set()  # withdrawn while a worker advanced them: not to be put back
         self._aside: deque[tuple[Callable[[], Any], Future]] = deque()  # side tasks for idle workers
@@ -75,8 +81,8 @@ class Scheduler:
         """Put `job` in line (once: a run already in line or being advanced stays where it is)."""
         with self._changed:
             self._unwanted.discard(job)
-            if job not in self._stepping and job not in self._line:
-                self._line.append(job)
+            if job not in self._stepping and not self._waiting(job):
+                self._enqueue(job)
                 self._start_workers()
                 self._changed.notify_all()
 
@@ -84,8 +90,11 @@ class Scheduler:
         """Take `job` out of line; a worker advancing it stops after the current step (waited for,
         unless `wait` is false)."""
         with self._changed:
-            if job in self._line:
-                self._line.remove(job)
+            if self._waiting(job):
+                runs = self._line[share_of(job)]
+                runs.remove(job)
+                if not runs:
+                    del self._line[share_of(job)]
             if job in self._stepping:
                 self._unwanted.add(job)
                 while wait and job in self._stepping:
@@ -95,7 +104,7 @@ class Scheduler:
         """Block until `job` is neither waiting nor being advanced (or `timeout` passes); True if so."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._changed:
-            while job in self._line or job in self._stepping:
+            while self._waiting(job) or job in self._stepping:
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
                     return False
@@ -103,11 +112,18 @@ class Scheduler:
         return True
 
     def place(self, job: Job) -> Place | None:
-        """Where `job` stands while it waits for a turn; None while it trains (or is not in line)."""
+        """Where `job` stands while it waits for a turn; None while it trains (or is not in line).
+        Turns go round the shares, one run of each share a round: the runs ahead are those of the
+        rounds before this run's, and of its own round the shares ahead of its share."""
         with self._changed:
-            if job not in self._line:
+            if not self._waiting(job):
                 return None
-            ahead = self._line.index(job)
+            share = share_of(job)
+            round_ = self._line[share].index(job)
+            ahead, before = 0, True
+            for key, runs in self._line.items():
+                before = before and key != share
+                ahead += min(len(runs), round_) + (1 if before and len(runs) > round_ else 0)
             return Place(ahead, self.quantum_s * (ahead // self.slots + 1))
 
     def aside(self, task: Callable[[], T]) -> Future[T]:
@@ -129,7 +145,7 @@ class Scheduler:
     def load(self) -> int:
         """Runs waiting or training on the whole server."""
         with self._changed:
-            return len(self._line) + len(self._stepping)
+            return self._waiting_count() + len(self._stepping)
 
     # --- the workers ---------------------------------------------------------------------------
 
@@ -145,7 +161,7 @@ class Scheduler:
         one thread kept for their evaluations while a worker is free to run them (`aside`). On 2 cores
         a lone run trains on one and evaluates on the other: faster than two training threads that an
         evaluation interrupts (README, "Threads")."""
-        training = min(self.slots, len(self._line) + len(self._stepping))
+        training = min(self.slots, self._waiting_count() + len(self._stepping))
         spare = 1 if training < self.slots and self.threads > 1 else 0
         return max(1, (self.threads - spare) // max(1, training))
 
@@ -162,7 +178,7 @@ class Scheduler:
                 if side is not None:
                     self._aside_busy += 1
                 else:
-                    job = self._line.popleft()
+                    job = self._next_in_line()
                     self._stepping.add(job)
                     wanted = self._threads_each()
             if side is not None:
@@ -182,9 +198,33 @@ class Scheduler:
                 with self._changed:
                     self._stepping.discard(job)
                     if more and job not in self._unwanted:
-                        self._line.append(job)
+                        self._enqueue(job)
                     self._unwanted.discard(job)
                     self._changed.notify_all()
+
+    # --- the line, by share (called holding the lock) --------------------------------------------
+
+    def _waiting(self, job: Job) -> bool:
+        return job in self._line.get(share_of(job), ())
+
+    def _waiting_count(self) -> int:
+        return sum(len(runs) for runs in self._line.values())
+
+    def _enqueue(self, job: Job) -> None:
+        """At the end of its share's runs; a share new to the line behind every other."""
+        self._line.setdefault(share_of(job), deque()).append(job)
+
+    def _next_in_line(self) -> Job:
+        """The next run of the share that has waited longest among those with the fewest runs training
+        now (a student whose run holds a slot lets another student take the next one); that share then
+        waits behind every other."""
+        training = Counter(share_of(job) for job in self._stepping)
+        share = min(self._line, key=lambda key: training[key])  # min keeps the first of equals: line order
+        runs = self._line.pop(share)
+        job = runs.popleft()
+        if runs:
+            self._line[share] = runs
+        return job
 
     def _turn(self, job: Job, count: int) -> bool:
         """Advance `job` with `count` threads for a quantum (longer while nobody waits) or until its
@@ -203,6 +243,11 @@ class Scheduler:
                     if self._line:
                         return True
                     deadline = time.monotonic() + self.quantum_s
+
+
+def share_of(job: Job) -> Hashable:
+    """The share whose turns `job` takes: its owner's, or with none, its own."""
+    return job if job.share is None else job.share
 
 
 _server: Scheduler | None = None

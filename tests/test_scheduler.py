@@ -48,6 +48,43 @@ def test_runs_that_share_the_slots_progress_at_the_same_pace():
     assert min(done) > 0 and min(done) >= 0.7 * max(done), done
 
 
+@pytest.mark.parametrize("slots", [1, 2])
+def test_turns_are_shared_by_student_not_by_run(slots):
+    scheduler = Scheduler(slots=slots, threads=slots, quantum_s=0.01)
+    jobs = {"three runs": [BackgroundRun(steps(100_000), 100_000, scheduler) for _ in range(3)],
+            "one run": [BackgroundRun(steps(100_000), 100_000, scheduler)]}
+    for student, runs in jobs.items():
+        for job in runs:
+            job.share = student
+            job.start()
+    time.sleep(0.8)
+    for runs in jobs.values():
+        for job in runs:
+            job.stop()
+    done = {student: sum(len(job.records) for job in runs) for student, runs in jobs.items()}
+    assert 0.45 <= done["one run"] / sum(done.values()) <= 0.55, done  # half the turns, ±10 %
+    assert min(len(job.records) for job in jobs["three runs"]) > 0  # round robin within the student's share
+
+
+def test_a_student_waits_behind_the_other_students_turns():
+    scheduler = Scheduler(slots=1, threads=1, quantum_s=10.0)
+    gate = threading.Event()
+
+    def blocked():
+        gate.wait(10)
+        yield 1
+    first = BackgroundRun(blocked(), 1, scheduler)
+    first.start()
+    wait_until(lambda: scheduler.load() == 1 and first.place() is None)
+    waiting = [BackgroundRun(steps(1), 1, scheduler) for _ in range(4)]
+    for job, student in zip(waiting, ["a", "a", "a", "b"], strict=True):
+        job.share = student
+        job.start()
+    assert [job.place().ahead for job in waiting] == [0, 2, 3, 1]  # a, b, a, a
+    gate.set()
+    assert all(job.wait(10) for job in waiting)
+
+
 def test_a_long_run_does_not_starve_a_short_one_that_comes_later():
     scheduler = Scheduler(slots=1, threads=1, quantum_s=0.02)
     long = BackgroundRun(steps(100_000), 100_000, scheduler)
