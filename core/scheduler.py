@@ -40,6 +40,9 @@ class Job(Protocol):
     # Whose share of the turns the run takes: the runs of one student take turns within the student's
     # share. None: a share of its own (a test's, a notebook's or a benchmark's run).
     share: Hashable | None
+    # A monotonic time before which the run wants no turn (a paced run resting between two steps so
+    # that the eye can follow): it waits without a slot, and comes back in line when it is due.
+    not_before: float
 
     def step(self) -> bool:
         """Advance by one record; False once there is nothing more to do."""
@@ -69,6 +72,7 @@ class Scheduler:
         # each share's runs in the order they take its turns.
         self._line: dict[Hashable, deque[Job]] = {}
         self._stepping: set[Job] = set()  # runs a worker is advancing now
+        self._resting: dict[Job, float] = {}  # runs that want no turn before a time (Job.not_before)
         self._unwanted: set[Job] = set()  # withdrawn while a worker advanced them: not to be put back
         self._aside: deque[tuple[Callable[[], Any], Future]] = deque()  # side tasks for idle workers
         self._idle = 0  # workers waiting for work
@@ -81,30 +85,32 @@ class Scheduler:
         """Put `job` in line (once: a run already in line or being advanced stays where it is)."""
         with self._changed:
             self._unwanted.discard(job)
-            if job not in self._stepping and not self._waiting(job):
-                self._enqueue(job)
+            if job not in self._stepping and not self._waiting(job) and job not in self._resting:
+                self._put_back(job)
                 self._start_workers()
                 self._changed.notify_all()
 
     def withdraw(self, job: Job, wait: bool = True) -> None:
-        """Take `job` out of line; a worker advancing it stops after the current step (waited for,
-        unless `wait` is false)."""
+        """Take `job` out of line (or out of its rest); a worker advancing it stops after the current
+        step (waited for, unless `wait` is false)."""
         with self._changed:
             if self._waiting(job):
                 runs = self._line[share_of(job)]
                 runs.remove(job)
                 if not runs:
                     del self._line[share_of(job)]
+            self._resting.pop(job, None)
+            self._changed.notify_all()  # whoever waits for the run
             if job in self._stepping:
                 self._unwanted.add(job)
                 while wait and job in self._stepping:
                     self._changed.wait()
 
     def wait(self, job: Job, timeout: float | None = None) -> bool:
-        """Block until `job` is neither waiting nor being advanced (or `timeout` passes); True if so."""
+        """Block until `job` is neither waiting, resting nor being advanced (or `timeout` passes); True if so."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._changed:
-            while self._waiting(job) or job in self._stepping:
+            while self._waiting(job) or job in self._stepping or job in self._resting:
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
                     return False
@@ -112,7 +118,7 @@ class Scheduler:
         return True
 
     def place(self, job: Job) -> Place | None:
-        """Where `job` stands while it waits for a turn; None while it trains (or is not in line).
+        """Where `job` stands while it waits for a turn; None while it trains or rests (or is not in line).
         Turns go round the shares, one run of each share a round: the runs ahead are those of the
         rounds before this run's, and of its own round the shares ahead of its share."""
         with self._changed:
@@ -143,7 +149,7 @@ class Scheduler:
             self.threads = max(1, count)
 
     def load(self) -> int:
-        """Runs waiting or training on the whole server."""
+        """Runs waiting or training on the whole server (not those resting: they want no slot now)."""
         with self._changed:
             return self._waiting_count() + len(self._stepping)
 
@@ -161,7 +167,9 @@ class Scheduler:
         one thread kept for their evaluations while a worker is free to run them (`aside`). On 2 cores
         a lone run trains on one and evaluates on the other: faster than two training threads that an
         evaluation interrupts (README, "Threads")."""
-        training = min(self.slots, self._waiting_count() + len(self._stepping))
+        # A resting run counts: it is back within a moment, and changing every worker's threads each
+        # time it rests and wakes would rebuild their OpenMP teams at its pace.
+        training = min(self.slots, self._waiting_count() + len(self._stepping) + len(self._resting))
         spare = 1 if training < self.slots and self.threads > 1 else 0
         return max(1, (self.threads - spare) // max(1, training))
 
@@ -171,8 +179,8 @@ class Scheduler:
         while True:
             with self._changed:
                 self._idle += 1
-                while not self._line and not self._aside:
-                    self._changed.wait()
+                while not self._wake_due() and not self._aside:
+                    self._changed.wait(self._until_due())
                 self._idle -= 1
                 side = self._aside.popleft() if self._aside else None
                 if side is not None:
@@ -198,7 +206,7 @@ class Scheduler:
                 with self._changed:
                     self._stepping.discard(job)
                     if more and job not in self._unwanted:
-                        self._enqueue(job)
+                        self._put_back(job)
                     self._unwanted.discard(job)
                     self._changed.notify_all()
 
@@ -213,6 +221,26 @@ class Scheduler:
     def _enqueue(self, job: Job) -> None:
         """At the end of its share's runs; a share new to the line behind every other."""
         self._line.setdefault(share_of(job), deque()).append(job)
+
+    def _put_back(self, job: Job) -> None:
+        """In line, or resting until its time."""
+        if job.not_before > time.monotonic():
+            self._resting[job] = job.not_before
+        else:
+            self._enqueue(job)
+
+    def _wake_due(self) -> bool:
+        """Put the resting runs whose time has come in line (the earliest due first); whether any run
+        waits in line."""
+        now = time.monotonic()
+        for job, _ in sorted(((job, due) for job, due in self._resting.items() if due <= now), key=lambda r: r[1]):
+            del self._resting[job]
+            self._enqueue(job)
+        return bool(self._line)
+
+    def _until_due(self) -> float | None:
+        """Seconds until the next resting run is due; None while none rests."""
+        return max(0.0, min(self._resting.values()) - time.monotonic()) if self._resting else None
 
     def _next_in_line(self) -> Job:
         """The next run of the share that has waited longest among those with the fewest runs training
@@ -236,11 +264,13 @@ class Scheduler:
                     return False
             if not job.step():
                 return False
+            if job.not_before > time.monotonic():
+                return True  # it rests: the slot goes to another run meanwhile
             with self._changed:
                 if self._threads_each() != count:  # a run came or went: take the new share
                     return True
                 if time.monotonic() >= deadline:
-                    if self._line:
+                    if self._wake_due():
                         return True
                     deadline = time.monotonic() + self.quantum_s
 

@@ -150,6 +150,33 @@ def test_stopped_runs_continue_where_they_stopped():
     assert job.status == FINISHED and job.records == list(range(1, 201))
 
 
+def test_a_paced_run_holds_no_slot_while_it_rests():
+    scheduler = Scheduler(slots=1, threads=1, quantum_s=0.01)
+    paced = BackgroundRun(steps(100), 100, scheduler, pace_s=30.0)
+    paced.start()
+    wait_until(lambda: paced.records)
+    other = BackgroundRun(steps(20), 20, scheduler)
+    other.start()
+    assert other.wait(10) and other.status == FINISHED  # it trained on the one slot during the rest
+    assert paced.running and len(paced.records) == 1 and paced.place() is None and scheduler.load() == 0
+    started = time.monotonic()
+    paced.stop()  # a resting run leaves at once
+    assert time.monotonic() - started < 1 and paced.status == STOPPED and paced.wait(0)
+
+
+def test_a_paced_run_steps_at_its_pace_beside_a_run_that_trains():
+    scheduler = Scheduler(slots=1, threads=1, quantum_s=0.01)
+    other = BackgroundRun(steps(100_000), 100_000, scheduler)
+    other.start()
+    paced = BackgroundRun(steps(6), 6, scheduler, pace_s=0.05)
+    paced.start()
+    assert paced.wait(10) and paced.status == FINISHED and paced.records == list(range(1, 7))
+    gaps = [b - a for a, b in zip(paced._times, paced._times[1:], strict=False)]
+    assert min(gaps) >= 0.05, gaps
+    assert len(other.records) > 50  # it trained while the paced run rested
+    other.stop()
+
+
 def counting(seen: list, n: int = 100_000):
     import torch
     for i in range(n):
