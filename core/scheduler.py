@@ -164,13 +164,14 @@ class Scheduler:
 
     def _threads_each(self) -> int:
         """torch threads per training worker: the budget shared by the runs that train at once, less
-        one thread kept for their evaluations while a worker is free to run them (`aside`). On 2 cores
-        a lone run trains on one and evaluates on the other: faster than two training threads that an
-        evaluation interrupts (README, "Threads")."""
+        one thread while a free worker runs a side task (`aside`: an evaluation, on one thread). So a
+        lone run on 2 cores trains on both, and on one while its evaluation takes the other; a worker
+        takes its new share at its run's next step (README, "Threads")."""
         # A resting run counts: it is back within a moment, and changing every worker's threads each
         # time it rests and wakes would rebuild their OpenMP teams at its pace.
         training = min(self.slots, self._waiting_count() + len(self._stepping) + len(self._resting))
-        spare = 1 if training < self.slots and self.threads > 1 else 0
+        evaluating = bool(self._aside) or self._aside_busy > 0
+        spare = 1 if evaluating and training < self.slots and self.threads > 1 else 0
         return max(1, (self.threads - spare) // max(1, training))
 
     def _work(self) -> None:

@@ -195,9 +195,9 @@ def threads_of_a_lone_run(slots: int, threads: int) -> tuple[Scheduler, Backgrou
     return scheduler, run, seen
 
 
-def test_runs_share_the_thread_budget_and_a_free_worker_keeps_one_for_evaluations():
+def test_runs_share_the_thread_budget():
     scheduler, alone, seen = threads_of_a_lone_run(slots=2, threads=4)
-    assert seen[-1] == 3  # the other worker is free: one thread kept for evaluations
+    assert seen[-1] == 4  # no evaluation pending: every thread
     other = BackgroundRun(steps(100_000), 100_000, scheduler)
     other.start()
     wait_until(lambda: len(other.records) > 5)
@@ -206,6 +206,28 @@ def test_runs_share_the_thread_budget_and_a_free_worker_keeps_one_for_evaluation
     assert seen[-1] == 2  # both workers train: the budget halved
     alone.stop()
     other.stop()
+
+
+def test_a_lone_run_takes_the_spare_thread_and_gives_it_back_while_an_evaluation_runs():
+    scheduler, alone, seen = threads_of_a_lone_run(slots=2, threads=2)
+    assert seen[-1] == 2
+    evaluating, done = threading.Event(), threading.Event()
+
+    def evaluation():
+        evaluating.set()
+        done.wait(10)
+        return "result"
+    result = scheduler.aside(evaluation)
+    assert evaluating.wait(10) and not result.done()  # on the free worker, not inline
+    count = len(seen)
+    wait_until(lambda: len(seen) > count + 5)
+    assert seen[-1] == 1  # the evaluation has the other thread
+    done.set()
+    assert result.result(10) == "result"
+    count = len(seen)
+    wait_until(lambda: len(seen) > count + 5)
+    assert seen[-1] == 2  # and gives it back
+    alone.stop()
 
 
 def test_with_one_slot_a_lone_run_gets_every_thread():
