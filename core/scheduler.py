@@ -77,6 +77,7 @@ class Scheduler:
         self._aside: deque[tuple[Callable[[], Any], Future]] = deque()  # side tasks for idle workers
         self._idle = 0  # workers waiting for work
         self._aside_busy = 0  # workers running a side task
+        self._lead_idle = False  # whether the first worker waits for work (see _for_the_lead)
         self._workers: list[threading.Thread] = []
 
     # --- what runs call ------------------------------------------------------------------------
@@ -158,7 +159,8 @@ class Scheduler:
     def _start_workers(self) -> None:
         """All the slots' workers, once there is work: the idle ones take side tasks (`aside`)."""
         while len(self._workers) < self.slots:
-            worker = threading.Thread(target=self._work, name=f"livelab-slot-{len(self._workers)}", daemon=True)
+            worker = threading.Thread(target=self._work, args=(not self._workers,),
+                                      name=f"livelab-slot-{len(self._workers)}", daemon=True)
             self._workers.append(worker)
             worker.start()
 
@@ -174,15 +176,17 @@ class Scheduler:
         spare = 1 if evaluating and training < self.slots and self.threads > 1 else 0
         return max(1, (self.threads - spare) // max(1, training))
 
-    def _work(self) -> None:
+    def _work(self, lead: bool) -> None:
         threads.lower_priority()  # pages, and whoever opens one, come before training
         count = threads.use_for_training(1)
         while True:
             with self._changed:
                 self._idle += 1
-                while not self._wake_due() and not self._aside:
+                self._lead_idle = self._lead_idle or lead
+                while not self._aside and not (self._wake_due() and (lead or not self._for_the_lead())):
                     self._changed.wait(self._until_due())
                 self._idle -= 1
+                self._lead_idle = self._lead_idle and not lead
                 side = self._aside.popleft() if self._aside else None
                 if side is not None:
                     self._aside_busy += 1
@@ -210,6 +214,14 @@ class Scheduler:
                         self._put_back(job)
                     self._unwanted.discard(job)
                     self._changed.notify_all()
+
+    def _for_the_lead(self) -> bool:
+        """Whether the next run is left to the first worker, which waits for work: it would train on
+        more threads than the budget's even share among the slots (a lone run). So only that worker
+        ever keeps an OpenMP team wider than the even share: each thread that runs torch on several
+        threads keeps its team, and once the teams hold more threads than there are cores, every
+        parallel op waits for a wake-up (core/threads.py)."""
+        return self._lead_idle and self._threads_each() > max(1, self.threads // self.slots)
 
     # --- the line, by share (called holding the lock) --------------------------------------------
 

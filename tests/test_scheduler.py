@@ -230,6 +230,30 @@ def test_a_lone_run_takes_the_spare_thread_and_gives_it_back_while_an_evaluation
     alone.stop()
 
 
+def test_only_the_first_worker_trains_on_more_than_its_even_share_of_threads():
+    import torch
+    scheduler = Scheduler(slots=2, threads=2, quantum_s=0.02)
+
+    def where(seen: list):
+        for i in range(100_000):
+            seen.append((threading.current_thread().name, torch.get_num_threads()))
+            time.sleep(0.002)
+            yield i
+    seen = {name: [] for name in "ab"}
+    runs = {name: BackgroundRun(where(seen[name]), 100_000, scheduler) for name in "ab"}
+    for run in runs.values():
+        run.start()
+    wait_until(lambda: all(len(s) > 10 and s[-1][1] == 1 for s in seen.values()))
+    on_the_first = next(name for name in "ab" if seen[name][-1][0] == "livelab-slot-0")
+    runs[on_the_first].stop()  # the other, on the second worker, is now alone
+    lone = "b" if on_the_first == "a" else "a"
+    count = len(seen[lone])
+    wait_until(lambda: len(seen[lone]) > count + 20)
+    runs[lone].stop()
+    assert seen[lone][-1] == ("livelab-slot-0", 2)
+    assert all(name == "livelab-slot-0" for name, threads in seen[lone] if threads > 1)
+
+
 def test_with_one_slot_a_lone_run_gets_every_thread():
     _, run, seen = threads_of_a_lone_run(slots=1, threads=2)
     run.stop()
