@@ -1,16 +1,30 @@
-"""Which runs train, server-wide: a few training slots shared fairly by every run on the server.
+"""Which runs train, server-wide: a few training slots shared fairly by the students on the server.
 
 A class of 30 students pressing Train at once on a 2-core server must not start 30 training threads:
 they would fight for the cores and for Python's lock, every run would crawl, and each thread would
 keep memory of its own. Instead a fixed pool of `slots` worker threads advances the runs in turns:
-each worker takes the run that has waited longest, advances it for a quantum of time (a step at a
-time: the generators stop and resume anywhere), and puts it back at the end of the line. So every
-run progresses at the same pace, a long run cannot starve a short one, and a student waits at most
-a few quanta for each turn. The workers also share out torch's threads: a run alone on the server
-gets all of them, several get one each.
+a worker takes a run, advances it for a quantum of time (a step at a time: the generators stop and
+resume anywhere), and puts it back in line.
+
+Turns are shared by student first, then among the student's runs. A run carries its share (the
+student's board id, set by ui/session_runs.py; a run with none, a test's or a notebook's, is a share
+of its own): the line holds shares, the one that has waited longest for a turn first, and each
+share's runs in round robin. A worker takes the next run of the first share among those with the
+fewest runs training now, and that share then waits behind every other. So a student with four pages
+training gets the turns of a student with one, no share waits for ever, and a student waits at
+most a few quanta for each turn.
+
+A run that wants no turn before a time (`Job.not_before`: the regression page's pace, a rest between
+steps so that the eye can follow) holds no slot meanwhile: it rests aside, and comes back in line
+when it is due (an idle worker waits until then; a busy one looks at each step's end). Stop works
+on a resting run at once.
+
+The workers also share out torch's threads: several runs get an even share each; a lone run gets all
+of them while no side task (`aside`: an evaluation) runs, and gives one back, at its next step,
+while one does. Only the first worker trains on more than the even share (see _for_the_lead).
 
     scheduler = Scheduler(slots=2, threads=2)
-    scheduler.submit(job)       # job: step() -> bool; see core.runner.BackgroundRun
+    scheduler.submit(job)       # job: step() -> bool, share, not_before; see core.runner.BackgroundRun
     scheduler.place(job)        # where it stands in line, while it waits for a turn
 
 Settings: LIVELAB_TRAINING_SLOTS (runs advanced at once) and LIVELAB_TRAINING_THREADS (torch
