@@ -48,6 +48,20 @@ def test_runs_that_share_the_slots_progress_at_the_same_pace():
     assert min(done) > 0 and min(done) >= 0.7 * max(done), done
 
 
+def a_run_on_the_only_slot() -> tuple[Scheduler, BackgroundRun, threading.Event]:
+    """A scheduler of one slot, a one-step run a worker holds until the event is set, and the event."""
+    scheduler = Scheduler(slots=1, threads=1, quantum_s=10.0)
+    gate = threading.Event()
+
+    def blocked():
+        gate.wait(10)
+        yield 1
+    first = BackgroundRun(blocked(), 1, scheduler)
+    first.start()
+    wait_until(lambda: scheduler.place(first) is None and scheduler.load() == 1)  # a worker has it
+    return scheduler, first, gate
+
+
 @pytest.mark.parametrize("slots", [1, 2])
 def test_turns_are_shared_by_student_not_by_run(slots):
     scheduler = Scheduler(slots=slots, threads=slots, quantum_s=0.01)
@@ -67,15 +81,7 @@ def test_turns_are_shared_by_student_not_by_run(slots):
 
 
 def test_a_student_waits_behind_the_other_students_turns():
-    scheduler = Scheduler(slots=1, threads=1, quantum_s=10.0)
-    gate = threading.Event()
-
-    def blocked():
-        gate.wait(10)
-        yield 1
-    first = BackgroundRun(blocked(), 1, scheduler)
-    first.start()
-    wait_until(lambda: scheduler.load() == 1 and first.place() is None)
+    scheduler, first, gate = a_run_on_the_only_slot()
     waiting = [BackgroundRun(steps(1), 1, scheduler) for _ in range(4)]
     for job, student in zip(waiting, ["a", "a", "a", "b"], strict=True):
         job.share = student
@@ -116,15 +122,7 @@ def test_a_run_that_ends_frees_its_slot(end):
 
 
 def test_a_waiting_run_knows_its_place_in_line():
-    scheduler = Scheduler(slots=1, threads=1, quantum_s=10.0)
-    gate = threading.Event()
-
-    def blocked():
-        gate.wait(10)
-        yield 1
-    first = BackgroundRun(blocked(), 1, scheduler)
-    first.start()
-    wait_until(lambda: scheduler.place(first) is None and scheduler.load() == 1)  # a worker has it
+    scheduler, first, gate = a_run_on_the_only_slot()
     second, third = (BackgroundRun(steps(1), 1, scheduler) for _ in range(2))
     second.start()
     third.start()
