@@ -16,6 +16,7 @@ Students (--client):
   The default is browser for K <= 6, protocol above.
 
 The load run (default), in order:
+  0. a plain torch loop trains the CNN page's network on the same data, alone on the machine.
   1. a fresh server (--server.disconnectedSessionTTL from --session-ttl); RSS once healthy.
   2. a first visit (the teacher): a fresh Chromium context draws the home page, then a deep link to
      the CNN page (imports paid, dataset loaded). The server's RSS after it is "before the class".
@@ -24,8 +25,12 @@ The load run (default), in order:
   4. the window (--train-seconds): each student's steps done at its start and end, read from the
      progress bar's "Step N of M" (the page's text in Chromium, the progress element of the deltas
      in the protocol client). The figure is steps per second over the window, and the slowest
-     student's rate over the fastest's. The text is as fresh as the page's last redraw (0.5 s or more
-     when drawing is slow). A run that ends inside the window is marked: its rate undercounts it.
+     student's rate over the fastest's; and the class throughput, the steps per second summed over
+     the class, against a plain torch loop's steps per second (bench/plain_loop.py: the CNN page's
+     defaults, --plain-steps steps, on the app's training threads), measured before the server
+     starts (step 0). The class's steps include the evaluations' time; their share is not separated.
+     The text is as fresh as the page's last redraw (0.5 s or more when drawing is slow). A run that
+     ends inside the window is marked: its rate undercounts it.
   5. 10 s into the window, a newcomer (a fresh Chromium context) opens the home page and then the
      CNN page; both times are printed (drawn = script finished and the title / an enabled Train).
      Then the same as a protocol tab: the server's part of those times, without loading the frontend
@@ -118,6 +123,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import procstat  # noqa: E402
+from bench.plain_loop import plain_loop  # noqa: E402
 from bench.startup import first_visit, server_environment  # noqa: E402
 from bench.streamlit_client import PROGRESS, EventLoopThread, Progress, Redraw, Tab, knock  # noqa: E402
 from tests.browser import harness  # noqa: E402
@@ -227,6 +233,8 @@ def parse_args() -> argparse.Namespace:
                         help="server.disconnectedSessionTTL: seconds a closed tab's session is kept (Streamlit: 120)")
     parser.add_argument("--port", type=int, default=None, help="the server's port (default: a free one)")
     parser.add_argument("--max-steps", type=int, default=None, help="cap every training run (LIVELAB_MAX_STEPS)")
+    parser.add_argument("--plain-steps", type=int, default=300,
+                        help="steps of the plain loop the class throughput is set against (0: leave it out)")
     parser.add_argument("--memory", action="store_true", help="measure memory per student instead (see above)")
     parser.add_argument("--board", action="store_true",
                         help="measure the teacher's board: windows without, with and without it (see above)")
@@ -267,6 +275,12 @@ def load(args: argparse.Namespace) -> None:
     print(f"classroom  {args.students} students ({args.client} clients) on /{args.page}, data {args.data}"
           f"{', ' + args.query if args.query else ''}, window {args.train_seconds:g} s, "
           f"server.disconnectedSessionTTL {args.session_ttl} s; {describe_machine()}", flush=True)
+    plain_rate = None
+    if args.plain_steps:
+        seconds, used = plain_loop(args.data, args.root, args.plain_steps)
+        plain_rate = args.plain_steps / seconds
+        print(f"plain      the CNN page's defaults in a plain torch loop on {used} threads, before the class: "
+              f"{args.plain_steps} steps in {seconds:.1f} s, {plain_rate:.1f} steps/s", flush=True)
     loop = EventLoopThread()
     server = start_server(args)
     try:
@@ -275,14 +289,15 @@ def load(args: argparse.Namespace) -> None:
             "benchmark": lambda: [os.getpid()], "driver": procstat.driver_processes,
         }) as watch:
             print(f"server     healthy: rss {watch.now('server').rss:.0f} MB", flush=True)
-            run_class(args, server, browser, loop, watch)
+            run_class(args, server, browser, loop, watch, plain_rate)
     finally:
         harness.stop_server(server)
         loop.close()
     print(f"classroom  done; {describe_machine()}")
 
 
-def run_class(args, server: harness.Server, browser, loop: EventLoopThread, watch: procstat.Watch) -> None:
+def run_class(args, server: harness.Server, browser, loop: EventLoopThread, watch: procstat.Watch,
+              plain_rate: float | None) -> None:
     query = query_of(args)
     home, cnn = first_visit(browser, server.url, query)
     time.sleep(2)  # the first visitor's session settles (its tab is closed)
@@ -296,7 +311,7 @@ def run_class(args, server: harness.Server, browser, loop: EventLoopThread, watc
     print(f"students   {args.students} pages drawn (Train enabled) {seated:.1f} s after they were opened; "
           f"server rss {watch.now('server').rss:.0f} MB", flush=True)
     students.press_train()
-    window(args, server, browser, watch, students, before)
+    window(args, server, browser, watch, students, before, plain_rate)
     errors = students.errors()
     if errors:
         print(f"errors     {len(errors)} students saw an exception; the first: {errors[0]}")
@@ -305,7 +320,8 @@ def run_class(args, server: harness.Server, browser, loop: EventLoopThread, watc
     after_closing(args, server, watch, loop, before)
 
 
-def window(args, server: harness.Server, browser, watch: procstat.Watch, students, before: float) -> None:
+def window(args, server: harness.Server, browser, watch: procstat.Watch, students, before: float,
+           plain_rate: float | None) -> None:
     """Steps 4-6: progress over the window, a newcomer in it, what everything cost in it."""
     start, machine = {group: watch.now(group) for group in watch.groups}, procstat.machine_cpu_seconds()
     first = students.progress()
@@ -319,7 +335,7 @@ def window(args, server: harness.Server, browser, watch: procstat.Watch, student
     last = students.progress()
     end = {group: watch.now(group) for group in watch.groups}
     machine = procstat.machine_cpu_seconds() - machine
-    print_progress(first, last)
+    print_progress(first, last, plain_rate)
     seconds = end["server"].at - start["server"].at
     cores = {group: end[group].cores_since(start[group]) for group in watch.groups}
     rss, browsers = end["server"].rss, end["browsers"]
@@ -347,8 +363,9 @@ def served_visit(url: str, query: str) -> tuple[float, float]:
         loop.close()
 
 
-def print_progress(first: list[Progress], last: list[Progress]) -> None:
-    """Each student's steps over the window and the slowest-to-fastest ratio of their rates."""
+def print_progress(first: list[Progress], last: list[Progress], plain_rate: float | None) -> None:
+    """Each student's steps over the window, the slowest-to-fastest ratio of their rates, and their sum
+    against a plain loop's `plain_rate` (steps per second) when given."""
     rates = []
     for number, (a, b) in enumerate(zip(first, last, strict=True), start=1):
         seconds = b.at - a.at
@@ -361,6 +378,9 @@ def print_progress(first: list[Progress], last: list[Progress]) -> None:
     print(f"progress   slowest/fastest: {min(rates) / fastest if fastest else 0:.2f} ({min(rates):.2f} vs "
           f"{fastest:.2f} steps/s; median {statistics.median(rates):.2f}; "
           f"{sum(rate > 0 for rate in rates)} of {len(rates)} progressed)", flush=True)
+    against = f" -> {sum(rates) / plain_rate:.2f}x a plain loop's {plain_rate:.1f} steps/s" if plain_rate else ""
+    print(f"throughput the class's training steps/s summed: {sum(rates):.1f}{against} (evaluations included)",
+          flush=True)
 
 
 def after_closing(args, server: harness.Server, watch: procstat.Watch, loop: EventLoopThread, before: float) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -181,14 +180,6 @@ def compare_modes(spec: RegressorSpec, config: RegressionConfig = RegressionConf
         for pair in zip(*runs, strict=True):
             yield from pair
     return interleaved(), models
-
-
-def paced(records: Iterator, seconds: float) -> Iterator:
-    """Wait `seconds` before each record, so the eye can follow (the tutorial's plt.pause(0.05))."""
-    for record in records:
-        if seconds > 0:
-            time.sleep(seconds)
-        yield record
 
 
 @dataclass(frozen=True)

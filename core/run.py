@@ -12,6 +12,7 @@ always means the same run, weights included:
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,7 @@ from core.catalog import DIGIT_CLASSES
 from core.data import ImageData
 from core.models import ModelSpec, RegressorSpec, RNNClassifierSpec
 from core.presets import TrainingConfig, settings_of
-from core.regression import RegressionConfig, compare_modes, paced, train_regressor
+from core.regression import RegressionConfig, compare_modes, train_regressor
 from core.rnn_analysis import CELLS, cell_models, compare_cells
 from core.runner import BackgroundRun
 from core.scheduler import Scheduler
@@ -97,6 +98,7 @@ class Run:
         """Train in the calling thread, yielding each new record (for notebooks and scripts)."""
         while self.job.step():
             yield self.job.records[-1]
+            time.sleep(max(0.0, self.job.not_before - time.monotonic()))  # a paced run's rest
         if self.job.error is not None:
             raise self.job.error
 
@@ -132,9 +134,9 @@ def regression_run(spec: RegressorSpec, config: RegressionConfig, settings: Mapp
                    step_delay: float = 0.0, *, weights: Mapping[str, torch.Tensor] | None = None,
                    weights_from: str = "") -> Run:
     """The regressor of `spec`, its weights drawn from config.seed (or given, as for classifier_run);
-    `step_delay` seconds before each step so the eye can follow."""
+    `step_delay` seconds' rest after each step so the eye can follow (a rest holds no training slot)."""
     model = _start_from(spec.build(config.seed), weights)
-    job = BackgroundRun(paced(train_regressor(model, config), step_delay), config.total_steps)
+    job = BackgroundRun(train_regressor(model, config), config.total_steps, pace_s=step_delay)
     return Run(REGRESSION, spec, config, {"model": model}, job, _settings(spec, config, settings),
                weights_from=weights_from)
 
@@ -143,7 +145,7 @@ def mode_comparison_run(spec: RegressorSpec, config: RegressionConfig, settings:
                         step_delay: float = 0.0) -> Run:
     """Two identical regressors, one carrying its hidden state and one resetting it, in turn."""
     records, models = compare_modes(spec, config)
-    job = BackgroundRun(paced(records, step_delay / 2), 2 * config.total_steps)
+    job = BackgroundRun(records, 2 * config.total_steps, pace_s=step_delay / 2)
     return Run(MODE_COMPARISON, spec, config, dict(models), job, _settings(spec, config, settings))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +37,8 @@ class BackgroundRun:
     """Owns one training generator and every record it has yielded. The server's
     scheduler advances it in turns with every other run (core/scheduler.py)."""
 
-    def __init__(self, generator: Iterator[Any], total: int, scheduler: Scheduler | None = None):
+    def __init__(self, generator: Iterator[Any], total: int, scheduler: Scheduler | None = None,
+                 pace_s: float = 0.0):
         self._generator = generator
         self.total = total
         self.records: list[Any] = []  # appended by whoever advances the run; read (by length) by the page
@@ -45,6 +46,12 @@ class BackgroundRun:
         self.status = IDLE
         self.error: BaseException | None = None
         self._scheduler = scheduler  # None: the server's
+        # Whose share of the server's turns the run takes (core/scheduler.py): its student's board id,
+        # set by whoever starts it for a student; None, a share of its own.
+        self.share: Hashable | None = None
+        # A pace the eye can follow: `pace_s` seconds' rest after each record, which holds no training
+        # slot (the scheduler reads not_before, a time.monotonic()).
+        self.pace_s, self.not_before = pace_s, 0.0
         self._recorded = threading.Event()  # set by each new record
         # Called each time the run stops training (finished, failed or stopped), in the thread that
         # saw it end: a training worker, or whoever stopped it. Keep them short (a queue's put).
@@ -79,6 +86,8 @@ class BackgroundRun:
         self._times.append(time.perf_counter())
         self.records.append(record)
         self._recorded.set()
+        if self.pace_s:
+            self.not_before = time.monotonic() + self.pace_s
         return True
 
     def start(self) -> None:

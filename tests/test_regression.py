@@ -20,7 +20,6 @@ from core.regression import (
     hidden_over_time,
     joined,
     last_loss,
-    paced,
     train_regressor,
     window,
 )
@@ -191,10 +190,10 @@ def test_a_nan_loss_raises_a_clear_error():
     assert caught.value.step == 1 and caught.value.lr == 0.02
 
 
-def test_max_steps_caps_the_run_and_pacing_keeps_every_record():
+def test_max_steps_caps_the_run():
     config = RegressionConfig(max_steps=3)
     assert config.total_steps == 3
-    records = list(paced(train_regressor(seeded(RNNRegressor, 0), config), 0.001))
+    records = list(train_regressor(seeded(RNNRegressor, 0), config))
     assert [r.step for r in records] == [1, 2, 3]
 
 

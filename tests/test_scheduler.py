@@ -48,6 +48,49 @@ def test_runs_that_share_the_slots_progress_at_the_same_pace():
     assert min(done) > 0 and min(done) >= 0.7 * max(done), done
 
 
+def a_run_on_the_only_slot() -> tuple[Scheduler, BackgroundRun, threading.Event]:
+    """A scheduler of one slot, a one-step run a worker holds until the event is set, and the event."""
+    scheduler = Scheduler(slots=1, threads=1, quantum_s=10.0)
+    gate = threading.Event()
+
+    def blocked():
+        gate.wait(10)
+        yield 1
+    first = BackgroundRun(blocked(), 1, scheduler)
+    first.start()
+    wait_until(lambda: scheduler.place(first) is None and scheduler.load() == 1)  # a worker has it
+    return scheduler, first, gate
+
+
+@pytest.mark.parametrize("slots", [1, 2])
+def test_turns_are_shared_by_student_not_by_run(slots):
+    scheduler = Scheduler(slots=slots, threads=slots, quantum_s=0.01)
+    jobs = {"three runs": [BackgroundRun(steps(100_000), 100_000, scheduler) for _ in range(3)],
+            "one run": [BackgroundRun(steps(100_000), 100_000, scheduler)]}
+    for student, runs in jobs.items():
+        for job in runs:
+            job.share = student
+            job.start()
+    time.sleep(0.8)
+    for runs in jobs.values():
+        for job in runs:
+            job.stop()
+    done = {student: sum(len(job.records) for job in runs) for student, runs in jobs.items()}
+    assert 0.45 <= done["one run"] / sum(done.values()) <= 0.55, done  # half the turns, ±10 %
+    assert min(len(job.records) for job in jobs["three runs"]) > 0  # round robin within the student's share
+
+
+def test_a_student_waits_behind_the_other_students_turns():
+    scheduler, first, gate = a_run_on_the_only_slot()
+    waiting = [BackgroundRun(steps(1), 1, scheduler) for _ in range(4)]
+    for job, student in zip(waiting, ["a", "a", "a", "b"], strict=True):
+        job.share = student
+        job.start()
+    assert [job.place().ahead for job in waiting] == [0, 2, 3, 1]  # a, b, a, a
+    gate.set()
+    assert all(job.wait(10) for job in waiting)
+
+
 def test_a_long_run_does_not_starve_a_short_one_that_comes_later():
     scheduler = Scheduler(slots=1, threads=1, quantum_s=0.02)
     long = BackgroundRun(steps(100_000), 100_000, scheduler)
@@ -79,15 +122,7 @@ def test_a_run_that_ends_frees_its_slot(end):
 
 
 def test_a_waiting_run_knows_its_place_in_line():
-    scheduler = Scheduler(slots=1, threads=1, quantum_s=10.0)
-    gate = threading.Event()
-
-    def blocked():
-        gate.wait(10)
-        yield 1
-    first = BackgroundRun(blocked(), 1, scheduler)
-    first.start()
-    wait_until(lambda: scheduler.place(first) is None and scheduler.load() == 1)  # a worker has it
+    scheduler, first, gate = a_run_on_the_only_slot()
     second, third = (BackgroundRun(steps(1), 1, scheduler) for _ in range(2))
     second.start()
     third.start()
@@ -113,6 +148,33 @@ def test_stopped_runs_continue_where_they_stopped():
     assert job.status == FINISHED and job.records == list(range(1, 201))
 
 
+def test_a_paced_run_holds_no_slot_while_it_rests():
+    scheduler = Scheduler(slots=1, threads=1, quantum_s=0.01)
+    paced = BackgroundRun(steps(100), 100, scheduler, pace_s=30.0)
+    paced.start()
+    wait_until(lambda: paced.records)
+    other = BackgroundRun(steps(20), 20, scheduler)
+    other.start()
+    assert other.wait(10) and other.status == FINISHED  # it trained on the one slot during the rest
+    assert paced.running and len(paced.records) == 1 and paced.place() is None and scheduler.load() == 0
+    started = time.monotonic()
+    paced.stop()  # a resting run leaves at once
+    assert time.monotonic() - started < 1 and paced.status == STOPPED and paced.wait(0)
+
+
+def test_a_paced_run_steps_at_its_pace_beside_a_run_that_trains():
+    scheduler = Scheduler(slots=1, threads=1, quantum_s=0.01)
+    other = BackgroundRun(steps(100_000), 100_000, scheduler)
+    other.start()
+    paced = BackgroundRun(steps(6), 6, scheduler, pace_s=0.05)
+    paced.start()
+    assert paced.wait(10) and paced.status == FINISHED and paced.records == list(range(1, 7))
+    gaps = [b - a for a, b in zip(paced._times, paced._times[1:], strict=False)]
+    assert min(gaps) >= 0.05, gaps
+    assert len(other.records) > 50  # it trained while the paced run rested
+    other.stop()
+
+
 def counting(seen: list, n: int = 100_000):
     import torch
     for i in range(n):
@@ -131,9 +193,9 @@ def threads_of_a_lone_run(slots: int, threads: int) -> tuple[Scheduler, Backgrou
     return scheduler, run, seen
 
 
-def test_runs_share_the_thread_budget_and_a_free_worker_keeps_one_for_evaluations():
+def test_runs_share_the_thread_budget():
     scheduler, alone, seen = threads_of_a_lone_run(slots=2, threads=4)
-    assert seen[-1] == 3  # the other worker is free: one thread kept for evaluations
+    assert seen[-1] == 4  # no evaluation pending: every thread
     other = BackgroundRun(steps(100_000), 100_000, scheduler)
     other.start()
     wait_until(lambda: len(other.records) > 5)
@@ -142,6 +204,52 @@ def test_runs_share_the_thread_budget_and_a_free_worker_keeps_one_for_evaluation
     assert seen[-1] == 2  # both workers train: the budget halved
     alone.stop()
     other.stop()
+
+
+def test_a_lone_run_takes_the_spare_thread_and_gives_it_back_while_an_evaluation_runs():
+    scheduler, alone, seen = threads_of_a_lone_run(slots=2, threads=2)
+    assert seen[-1] == 2
+    evaluating, done = threading.Event(), threading.Event()
+
+    def evaluation():
+        evaluating.set()
+        done.wait(10)
+        return "result"
+    result = scheduler.aside(evaluation)
+    assert evaluating.wait(10) and not result.done()  # on the free worker, not inline
+    count = len(seen)
+    wait_until(lambda: len(seen) > count + 5)
+    assert seen[-1] == 1  # the evaluation has the other thread
+    done.set()
+    assert result.result(10) == "result"
+    count = len(seen)
+    wait_until(lambda: len(seen) > count + 5)
+    assert seen[-1] == 2  # and gives it back
+    alone.stop()
+
+
+def test_only_the_first_worker_trains_on_more_than_its_even_share_of_threads():
+    import torch
+    scheduler = Scheduler(slots=2, threads=2, quantum_s=0.02)
+
+    def where(seen: list):
+        for i in range(100_000):
+            seen.append((threading.current_thread().name, torch.get_num_threads()))
+            time.sleep(0.002)
+            yield i
+    seen = {name: [] for name in "ab"}
+    runs = {name: BackgroundRun(where(seen[name]), 100_000, scheduler) for name in "ab"}
+    for run in runs.values():
+        run.start()
+    wait_until(lambda: all(len(s) > 10 and s[-1][1] == 1 for s in seen.values()))
+    on_the_first = next(name for name in "ab" if seen[name][-1][0] == "livelab-slot-0")
+    runs[on_the_first].stop()  # the other, on the second worker, is now alone
+    lone = "b" if on_the_first == "a" else "a"
+    count = len(seen[lone])
+    wait_until(lambda: len(seen[lone]) > count + 20)
+    runs[lone].stop()
+    assert seen[lone][-1] == ("livelab-slot-0", 2)
+    assert all(name == "livelab-slot-0" for name, threads in seen[lone] if threads > 1)
 
 
 def test_with_one_slot_a_lone_run_gets_every_thread():

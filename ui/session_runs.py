@@ -57,6 +57,7 @@ def begin(page: str, start: Callable[[], Run]) -> Run:
     """Replace the page's run with a fresh one built by `start`, and start training it. The new run
     is built first: if building fails, the page's run is as it was."""
     run = start()
+    run.job.share = run_owner.board_id()  # the student's share of the server's turns, whichever tab started it
     with student.current().lock:  # another tab of the student's may be replacing it too
         old = student.latest(student.run_key(page))  # the student's, even if another tab replaced it just now
         student.put(student.run_key(page), run)  # first: the student's other tabs never see the page without one
