@@ -8,7 +8,7 @@ settings survive a trip to another page and back.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -30,9 +30,13 @@ class Control:
     step: float | None = None
     options: tuple = ()  # a select box (strings) or a select slider (numbers)
     default: Any = None
+    reads: Callable[[str], Any] | None = None  # a text setting: its text -> its value, or ValueError
+    draw: Callable[[str, str], None] | None = None  # (page, widget key) -> draws its own editor (a text setting)
 
     def parse(self, text: str) -> Any:
         """A query-parameter string -> a valid value, or ValueError."""
+        if self.reads is not None:
+            return self.reads(text)
         if self.options:
             for option in self.options:
                 if str(option) == text or (isinstance(option, float) and _same_float(option, text)):
@@ -94,7 +98,7 @@ def share_link(values: Mapping[str, Any], dataset: str | None = None, page_path:
     base = st.context.url or ""
     if page_path is not None:  # the app's address, then the page's: http://host/cnn
         base = f"{base.rsplit('/', 1)[0]}/{page_path}"
-    return f"{base}?{urlencode(params)}"
+    return f"{base}?{urlencode(params, safe=',')}"  # a network's layers stay readable: blocks=16c5-p,32c5-p
 
 
 def _share_button(page: str, values: dict[str, Any]) -> None:
@@ -109,10 +113,16 @@ def _widget(page: str, control: Control) -> Any:
     stored, widget = _state_key(page, control.name), _widget_key(page, control.name)
     if widget not in st.session_state:
         st.session_state[widget] = st.session_state.get(stored, control.default)
+    if control.draw is not None:  # the editor keeps its value under the widget key, as text
+        control.draw(page, widget)
+        st.session_state[stored] = st.session_state[widget]
+        return st.session_state[stored]
     label = t(f"{page}.controls.{control.name}")
     help_key = f"{page}.controls_help.{control.name}"
     help_text = t(help_key) if has(help_key) else None
-    if control.options and isinstance(control.options[0], str):
+    if control.options == (False, True):  # a switch
+        st.sidebar.toggle(label, key=widget, help=help_text)
+    elif control.options and isinstance(control.options[0], str):
         st.sidebar.selectbox(label, control.options, key=widget, help=help_text,
                              format_func=labeller(f"{page}.options.{control.name}"))
     elif control.options:
@@ -160,6 +170,8 @@ def restore(page: str, controls: Sequence[Control], values: Mapping[str, Any]) -
 
 def shown(page: str, control: Control, value: Any) -> str:
     """A setting's value as its widget shows it: an option's label, a number as written."""
+    if value == "":
+        return "–"  # a text setting left empty (a network without hidden layers)
     if isinstance(value, str) and control.options:
         return labeller(f"{page}.options.{control.name}")(value)
     return f"{value:g}" if isinstance(value, float) else str(value)
