@@ -40,8 +40,9 @@ def cnn_run(tiny_digits):
 
 
 @pytest.mark.parametrize("spec", [CNNSpec(blocks="8c3-p,32c3-p"), RNNClassifierSpec(hidden_size=32),
-                                  CNNSpec(blocks="8c3-bn-p,8c5-gelu-ap-d0.2,12c3", fc="32-tanh-d0.3")],
-                         ids=["cnn", "lstm", "students-cnn"])
+                                  CNNSpec(blocks="8c3-bn-p,8c5-gelu-ap-d0.2,12c3", fc="32-tanh-d0.3"),
+                                  RNNClassifierSpec(cell="gru", hidden_size=8, bidirectional=True)],
+                         ids=["cnn", "lstm", "students-cnn", "bidirectional-gru"])
 def test_uploading_what_was_downloaded_gives_the_same_predictions(spec, tiny_digits):
     run = trained(spec, tiny_digits)
     weights = load(to_bytes(run.trained_weights()), networks=(spec.name,), num_classes=10)
