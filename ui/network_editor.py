@@ -170,13 +170,11 @@ def _layers(page: str, widget: str, setting: str) -> None:
 
 
 def _layer(widget: str, setting: str, index: int, layer: ConvBlock | Hidden, removable: bool) -> ConvBlock | Hidden:
-    """One layer's controls, in a bordered box with its name and a remove button; the layer they describe."""
-    box = st.sidebar.container(border=True)
+    """One layer's controls, folded under its name (a phone stacks them: a list of names reads better, and the
+    shape table and diagram below show the whole network), with a remove button; the layer they describe."""
     block = isinstance(layer, ConvBlock)
-    name, remove = box.columns([3, 1], vertical_alignment="center")
-    name.markdown(f"**{_row_name('block' if block else 'hidden', index)}**")
-    remove.button("✕", key=f"{widget}.{index}.remove", help=t("network.remove"), on_click=_remove,
-                  args=(widget, setting, index), disabled=not removable)
+    name = _row_name("block" if block else "hidden", index)
+    box = st.sidebar.expander(name[:1].upper() + name[1:])  # a label that stays: an edit leaves it open
     key = f"{widget}.{index}"
     left, right = box.columns(2)
     if block:
@@ -192,6 +190,8 @@ def _layer(widget: str, setting: str, index: int, layer: ConvBlock | Hidden, rem
         right.selectbox(t("network.activation"), ACTIVATIONS, key=f"{key}.activation",
                         format_func=labeller("network.options.activation"))
     box.slider(t("network.dropout"), 0.0, 0.9, step=0.05, key=f"{key}.dropout")
+    box.button(t("network.remove"), key=f"{key}.remove", icon="🗑️", on_click=_remove, args=(widget, setting, index),
+               disabled=not removable, width="stretch")
     values = {field.name: st.session_state[f"{key}.{field.name}"] for field in fields(type(layer))}
     return replace(layer, **values)
 
