@@ -6,7 +6,7 @@ from functools import partial
 import streamlit as st
 
 from core.run import classifier_run
-from ui import app_sidebar, history_view, live, run_buttons
+from ui import app_sidebar, history_view, live, network_editor, run_buttons
 from ui.classifier_view import ClassifierCharts, show_before_training, whole_test_set
 from ui.controls import sidebar
 from ui.export_view import script_download
@@ -17,6 +17,9 @@ st.title(t("cnn.title"))
 st.caption(t("cnn.intro"))
 data = app_sidebar.dataset()
 settings = sidebar(CNN.key, CNN.all_controls)
+if refused := network_editor.refusal(settings["blocks"], settings["fc"]):  # instead of Train, the reason
+    st.error(refused, icon="🚫")
+    st.stop()
 script_download(CNN, settings, data.name)
 spec, config = CNN.split(settings, num_classes=len(data.classes), **app_sidebar.fixed())
 
@@ -33,5 +36,5 @@ with st.expander(t("cnn.notes_title")):
 if run is not None:
     st.caption(t("common.running_on", device=str(next(run.model.parameters()).device)))
     whole_test_set(run, CNN.key)
-    live.follow(run, ClassifierCharts(run.data, CNN.key).draw)
+    live.follow(run, ClassifierCharts(run.data, CNN.key, network_editor.features_name(run.spec)).draw)
 history_view.show(CNN, run, start, data)  # the runs compared, downloads, training from a file

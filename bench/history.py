@@ -38,7 +38,7 @@ from core.training import StepRecord  # noqa: E402
 MNIST_TRAIN = 60_000
 LONGEST = 10 * math.ceil(MNIST_TRAIN / 16)  # the sidebar's most epochs at its smallest batch
 PAGES = {  # page: (default spec, largest spec the sidebar offers, default run's steps on MNIST, longest run's)
-    "cnn": (CNNSpec(), CNNSpec(conv1_channels=64, conv2_channels=64, kernel_size=7),
+    "cnn": (CNNSpec(), CNNSpec(blocks="32c5-p,64c5-p", fc="512"),  # near the 2,000,000 parameters allowed
             math.ceil(MNIST_TRAIN / presets.CNN.config.batch_size), LONGEST),
     "rnn_classifier": (RNNClassifierSpec(), RNNClassifierSpec(hidden_size=256, num_layers=3),
                        math.ceil(MNIST_TRAIN / presets.RNN_CLASSIFIER.config.batch_size), LONGEST),

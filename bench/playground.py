@@ -120,8 +120,8 @@ def pipeline(data: ImageData, model: CNN, repeats: int = 30) -> None:
         stages = preprocess(canvas)
         view = look_inside_cnn(snapshot(model), stages.centred)
         figures.probability_figure(view.probabilities, classes, title="p", x_title="p")
-        figures.feature_grid_figure(view.conv1_maps, title="c1", item="map")
-        figures.feature_grid_figure(view.conv2_maps, title="c2", item="map")
+        for maps in view.block_maps:
+            figures.feature_grid_figure(maps, title="c", item="map")
         figures.feature_grid_figure(view.conv1_filters, title="f", item="filter", signed=True)
         figures.saliency_figure(stages.centred, view.saliency, title="s")
         times.append(time.perf_counter() - start)

@@ -36,7 +36,7 @@ import sqlalchemy as sa  # noqa: E402
 from core.results import Result, ResultsStore, default_url, new_id, table, this_server  # noqa: E402
 
 SETTINGS = {"dataset": "mnist", "epochs": 1, "batch_size": 50, "lr": 0.001, "optimizer": "adam", "seed": 1,
-            "conv1_channels": 16, "conv2_channels": 32, "kernel_size": 5, "eval_every": 50, "test_size": 2000,
+            "blocks": "16c5-p,32c5-p", "fc": "", "eval_every": 50, "test_size": 2000,
             "embed_method": "tsne"}
 
 

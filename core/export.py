@@ -25,6 +25,7 @@ that these templates do not follow fails a test.
 
 from __future__ import annotations
 
+import math
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -32,7 +33,8 @@ from string import Template
 from typing import Any
 
 from core import catalog, presets
-from core.models import RNN_CELLS, CNNSpec, ModelSpec, RegressorSpec, RNNClassifierSpec
+from core.models import ACTIVATION_LAYERS, POOL_LAYERS, RNN_CELLS, CNNSpec, ModelSpec, RegressorSpec, RNNClassifierSpec
+from core.network_spec import shape_table
 from core.presets import Preset, TrainingConfig, settings_of
 from core.regression import RegressionConfig
 from core.training import EVAL_BATCH, ClassifierConfig
@@ -67,43 +69,56 @@ ARGUMENTS = Template('''\
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
     parser.add_argument("--print-losses", action="store_true", help="print every step's loss, to compare runs")''')
 
+DROPOUT = '''\
+class Dropout(nn.Module):
+    """nn.Dropout with a random generator of its own, seeded as the weights are drawn: the page's runs drop the
+    same values for the same seed, whatever else its server draws meanwhile."""
+
+    def __init__(self, p):
+        super().__init__()
+        self.p = p
+        self.generator = torch.Generator().manual_seed(int(torch.randint(2**62, ())))
+
+    def forward(self, x):
+        if not self.training:
+            return x
+        keep = torch.rand(x.shape, generator=self.generator) >= self.p
+        return x * keep.to(x.device) / (1 - self.p)
+
+'''
+
 CNN = Template('''\
+$dropout
 class CNN(nn.Module):
-    """Two convolution blocks (conv -> ReLU -> 2x2 max-pool) and one linear layer."""
+    """$about"""
 
     def __init__(self):
         super().__init__()
-        self.conv1 = nn.Sequential(  # (B, 1, 28, 28)
-            nn.Conv2d(1, $c1, kernel_size=$kernel, stride=1, padding=$padding),  # (B, $c1, 28, 28): same size
-            nn.ReLU(),
-            nn.MaxPool2d(2),  # (B, $c1, 14, 14)
-        )
-        self.conv2 = nn.Sequential(
-            nn.Conv2d($c1, $c2, kernel_size=$kernel, stride=1, padding=$padding),  # (B, $c2, 14, 14)
-            nn.ReLU(),
-            nn.MaxPool2d(2),  # (B, $c2, 7, 7)
-        )
-        self.out = nn.Linear($c2 * 7 * 7, $classes)
+$layers
+        self.out = nn.Linear($features, $classes)
 
     def forward(self, x):  # x: (B, 28, 28)
-        x = self.conv2(self.conv1(x.unsqueeze(1)))  # (B, $c2, 7, 7)
-        features = x.flatten(1)  # (B, $features): the last hidden layer
+$forward
         return self.out(features), features''')
 
 RNN_CLASSIFIER = Template('''\
 class RNN(nn.Module):
-    """$cell_title reads an image as 28 time steps of one 28-pixel row each; a linear layer classifies
-    its output after the last row."""
+    """$cell_title reads an image as 28 time steps of one 28-pixel row each$what."""
 
     def __init__(self):
         super().__init__()
-        self.rnn = nn.$cell(input_size=28, hidden_size=$hidden, num_layers=$layers, batch_first=True)
-        self.out = nn.Linear($hidden, $classes)
+        self.rnn = nn.$cell($arguments)
+        self.out = nn.Linear($features, $classes)
 
     def forward(self, x):  # x: (B, 28, 28), one row per time step
-        hidden, _ = self.rnn(x)  # (B, 28, $hidden): the top layer's output after each row; initial state zero
-        features = hidden[:, -1]  # (B, $hidden): only the last row's output has read the whole image
+        hidden, _ = self.rnn(x)  # (B, 28, $features): the top layer's output after each row; initial state zero
+$features_code
         return self.out(features), features''')
+
+LAST_ROW = "        features = hidden[:, -1]  # (B, $hidden): only the last row's output has read the whole image"
+BOTH_WAYS = '''\
+        # each direction's output once it has read the whole image: downwards after row 28, upwards after row 1
+        features = torch.cat([hidden[:, -1, :$hidden], hidden[:, 0, $hidden:]], dim=1)  # (B, $features)'''
 
 CLASSIFIER = Template('''\
 $header
@@ -345,13 +360,75 @@ def _classifier(spec: CNNSpec | RNNClassifierSpec, config: ClassifierConfig, dat
 def _network(spec: CNNSpec | RNNClassifierSpec) -> tuple[str, str]:
     """(the classifier's class, written out for `spec`; what it does, for the docstring)."""
     if isinstance(spec, CNNSpec):
-        return (_fill(CNN, c1=spec.conv1_channels, c2=spec.conv2_channels, kernel=spec.kernel_size,
-                      padding=(spec.kernel_size - 1) // 2, classes=spec.num_classes,
-                      features=spec.conv2_channels * 7 * 7),
-                "two convolution blocks and a linear layer learn")
+        return _cnn(spec), f"{_count(len(spec.network.blocks), 'convolution block')} and {_linear_layers(spec)} learn"
+    both = spec.bidirectional
+    features = spec.hidden_size * (2 if both else 1)
+    code = Template(BOTH_WAYS if both else LAST_ROW).substitute(hidden=spec.hidden_size, features=features)
+    arguments = f"input_size=28, hidden_size={spec.hidden_size}, num_layers={spec.num_layers}, batch_first=True"
+    what = (", downwards and upwards at once; a linear layer\n    classifies both readings' outputs once each has read "
+            "every row" if both else "; a linear layer classifies\n    its output after the last row")
     return (_fill(RNN_CLASSIFIER, cell_title=_capital(_a_cell(spec.cell)), cell=_cell(spec.cell),
-                  hidden=spec.hidden_size, layers=spec.num_layers, classes=spec.num_classes),
+                  hidden=spec.hidden_size, layers=spec.num_layers, classes=spec.num_classes, features=features,
+                  features_code=code, arguments=arguments + (", bidirectional=True" if both else ""), what=what),
             f"{_a_cell(spec.cell)} reads each image row by row and learns")
+
+
+def _cnn(spec: CNNSpec) -> str:
+    """The CNN class for `spec`: each block and hidden layer written out, with its output shape."""
+    network = spec.network
+    rows = shape_table(network, spec.num_classes)
+    layers, forward, channels, size = [], [], 1, 28
+    for index, (block, row) in enumerate(zip(network.blocks, rows[1:], strict=False), 1):
+        padding = (block.kernel - 1) // 2 if block.pad else 0
+        size = size + 2 * padding - block.kernel + 1  # the conv's output, before any pooling
+        pool = POOL_LAYERS.get(block.pool)
+        layers += [f"        self.conv{index} = nn.Sequential(",
+                   f"            nn.Conv2d({channels}, {block.channels}, kernel_size={block.kernel}, stride=1, "
+                   f"padding={padding}),  # (B, {block.channels}, {size}, {size})",
+                   *([f"            nn.BatchNorm2d({block.channels}),"] if block.batch_norm else []),
+                   f"            nn.{ACTIVATION_LAYERS[block.activation].__name__}(),",
+                   *([f"            nn.{pool.__name__}(2),  # (B, {_dims(row.shape)})"] if pool else []),
+                   *([f"            Dropout({block.dropout!r}),"] if block.dropout else []),
+                   "        )"]
+        size = row.shape[1]
+        source = "x.unsqueeze(1)" if index == 1 else "x"
+        forward.append(f"        x = self.conv{index}({source})  # (B, {_dims(row.shape)})")
+        channels = block.channels
+    flat = math.prod(rows[len(network.blocks)].shape)
+    if not network.hidden:
+        forward.append(f"        features = x.flatten(1)  # (B, {flat}): the last hidden layer")
+    else:
+        forward.append(f"        x = x.flatten(1)  # (B, {flat})")
+    width = flat
+    for index, layer in enumerate(network.hidden, 1):
+        layers += [f"        self.hidden{index} = nn.Sequential(",
+                   f"            nn.Linear({width}, {layer.width}),",
+                   f"            nn.{ACTIVATION_LAYERS[layer.activation].__name__}(),",
+                   *([f"            Dropout({layer.dropout!r}),"] if layer.dropout else []),
+                   "        )"]
+        last = index == len(network.hidden)
+        forward.append(f"        {'features' if last else 'x'} = self.hidden{index}(x)  # (B, {layer.width})"
+                       + (": the last hidden layer" if last else ""))
+        width = layer.width
+    about = (f"{_capital(_count(len(network.blocks), 'convolution block'))} and {_linear_layers(spec)}, "
+             f"as the page built it: blocks={spec.blocks}" + (f" fc={spec.fc}" if spec.fc else "") + ".")
+    dropout = any(layer.dropout for layer in network.blocks + network.hidden)
+    about = textwrap.fill(about, 100, subsequent_indent="    ", break_on_hyphens=False)
+    return _fill(CNN, dropout=DROPOUT if dropout else "", about=about, layers="\n".join(layers),
+                 forward="\n".join(forward), features=width, classes=spec.num_classes)
+
+
+def _dims(shape: tuple[int, ...]) -> str:
+    return ", ".join(map(str, shape))
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{['no', 'one', 'two', 'three', 'four'][n]} {thing}{'' if n == 1 else 's'}"
+
+
+def _linear_layers(spec: CNNSpec) -> str:
+    hidden = len(spec.network.hidden)
+    return "one linear layer" if not hidden else f"{_count(hidden + 1, 'linear layer')}"
 
 
 def _regression(spec: RegressorSpec, config: RegressionConfig) -> str:
@@ -437,10 +514,17 @@ def parse_settings(preset: Preset, pairs: Sequence[str], extra: dict[str, Any] |
         if name not in defaults:
             raise ValueError(f"unknown setting {name!r}; known: {', '.join(defaults)}")
         try:
-            settings[name] = type(defaults[name])(text)
+            settings[name] = _as_bool(text) if isinstance(defaults[name], bool) else type(defaults[name])(text)
         except ValueError:
             raise ValueError(f"{name}={text!r} is not a {type(defaults[name]).__name__}") from None
     return settings
+
+
+def _as_bool(text: str) -> bool:
+    """"True" or "False", as a share link writes a switch (bool("False") would be True)."""
+    if text not in ("True", "False"):
+        raise ValueError(text)
+    return text == "True"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -25,8 +25,7 @@ def _batch(image: np.ndarray) -> torch.Tensor:
 @dataclass(frozen=True)
 class CNNView:
     probabilities: np.ndarray  # (C,)
-    conv1_maps: np.ndarray  # (c1, 28, 28) after conv1's ReLU, before pooling
-    conv2_maps: np.ndarray  # (c2, 14, 14) after conv2's ReLU, before pooling
+    block_maps: tuple[np.ndarray, ...]  # each conv block's (c, h, w) maps after its activation, before pooling
     conv1_filters: np.ndarray  # (c1, k, k) the first layer's weights
     saliency: np.ndarray  # (28, 28) in [0, 1]: how much each pixel pushed the top class up
 
@@ -34,14 +33,17 @@ class CNNView:
 def look_inside_cnn(model: CNN, image: np.ndarray) -> CNNView:
     """Everything the playground shows about one image going through the CNN."""
     x = _batch(image).unsqueeze(1)  # (1, 1, 28, 28)
+    maps = []
     with torch.inference_mode():
-        maps1 = model.conv1[:2](x)  # (1, c1, 28, 28): conv + ReLU
-        maps2 = model.conv2[:2](model.conv1[2](maps1))  # (1, c2, 14, 14)
         logits, _ = model(x)
+        for block in model.blocks:  # conv, [batch norm], activation, [pooling], [dropout]
+            activated = 2 if isinstance(block[1], nn.BatchNorm2d) else 1
+            maps.append(block[:activated + 1](x))  # (1, c, h, w)
+            x = block[activated + 1:](maps[-1])
     probs = logits[0].softmax(0)
     return CNNView(
         probabilities=probs.numpy(),
-        conv1_maps=maps1[0].numpy(), conv2_maps=maps2[0].numpy(),
+        block_maps=tuple(m[0].contiguous().numpy() for m in maps),
         conv1_filters=model.conv1[0].weight.detach()[:, 0].numpy().copy(),
         saliency=saliency(model, image, int(probs.argmax())),
     )

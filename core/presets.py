@@ -5,7 +5,7 @@ few a page changes, and why.
 Settings are the flat `name=value` pairs a page's sidebar, a share link, a run's history and
 `python -m core.export` speak: the spec's fields and the config's, by their own names.
 
-    spec, config = presets.CNN.split({"lr": 0.003, "conv1_channels": 8})
+    spec, config = presets.CNN.split({"lr": 0.003, "blocks": "8c5-p,32c5-bn-p,64c3"})
 """
 
 from __future__ import annotations

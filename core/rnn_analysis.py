@@ -61,17 +61,21 @@ def compare_cells(models: dict[str, nn.Module], data: ImageData,
 class Reading:
     probabilities: np.ndarray  # (28, C): class probabilities after each row
     hidden: np.ndarray  # (28, H): the top layer's hidden state after each row
-    prediction: int  # the class after the last row: what forward() predicts
+    prediction: int  # what forward() predicts: the class after the last row (a bidirectional network's, once
+    #                  each direction has read every row)
+    every_row_read: bool  # whether the network has read every row at each row (bidirectional: both ways at once)
 
 
 def read_rows(model: RNNClassifier, image: torch.Tensor) -> Reading:
     """Run one uint8 image (28, 28) through `model`, keeping what it thinks after every row."""
     model.eval()
     with torch.inference_mode():
-        logits, hidden = model(as_float(image[None], next(model.parameters()).device), every_row=True)
+        x = as_float(image[None], next(model.parameters()).device)
+        logits, hidden = model(x, every_row=True)
         probabilities = logits[0].float().softmax(-1).cpu().numpy()  # (28, C)
         hidden = hidden[0].float().cpu().numpy()  # (28, H)
-    return Reading(probabilities, hidden, int(probabilities[-1].argmax()))
+        prediction = int(model(x)[0][0].argmax())
+    return Reading(probabilities, hidden, prediction, model.bidirectional)
 
 
 def mistakes(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, batch: int = 500) -> np.ndarray:

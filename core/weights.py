@@ -2,8 +2,8 @@
 a page to train on.
 
 A file is `torch.save` of plain values and tensors only: the state_dict, and what rebuilds the
-network it fits (the spec's fields, the dataset and its classes, the training config, the format's
-version). Uploads are read with `torch.load(weights_only=True)`, which refuses anything that would
+network it fits (the spec's fields, a CNN's layers among them, the dataset and its classes, the training
+config, the format's version). Uploads are read with `torch.load(weights_only=True)`, which refuses anything that would
 run code, and then checked against the network the file's spec builds (keys and shapes, strictly),
 so a bad file is refused with a short reason the page translates and nothing else changes:
 
@@ -31,10 +31,11 @@ from torch import nn
 
 from core.base import MAX_UPLOAD_BYTES
 from core.models import CNNSpec, ModelSpec, RegressorSpec, RNNClassifierSpec
+from core.network_spec import format_blocks, tutorial_blocks
 
 FORMAT = "livelab-weights"  # what a file says it is
-VERSION = 2  # the format's version; a newer file is refused, not misread
-NETWORK_FIELD = {1: "kind", 2: "network"}  # where each version names its network (spec name)
+VERSION = 3  # the format's version; a newer file is refused, not misread
+NETWORK_FIELD = {1: "kind", 2: "network", 3: "network"}  # where each version names its network (spec name)
 SPECS = {spec.name: spec for spec in (CNNSpec, RNNClassifierSpec, RegressorSpec)}
 CLASSIFIER_NETWORKS = (CNNSpec.name, RNNClassifierSpec.name)  # the networks the playground can ask
 # why a file is refused (the page translates each: locales/*/history.toml, [errors])
@@ -109,7 +110,7 @@ def load(data: bytes, networks: Collection[str], num_classes: int | None = None)
         raise WeightsError("not_weights")
     if network not in networks:
         raise WeightsError("wrong_network", found=network)
-    spec = _spec(network, payload.get("spec"))
+    spec = _spec(network, _upgraded(network, payload["version"], payload.get("spec")))
     classes = _classes(spec, payload.get("classes"))
     state = payload.get("state_dict")
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
@@ -171,6 +172,20 @@ def _spec(network: str, fields: Any) -> ModelSpec:
         return SPECS[network](**fields)
     except (TypeError, ValueError) as error:
         raise WeightsError("bad_spec") from error
+
+
+def _upgraded(network: str, version: int, fields: Any) -> Any:
+    """A spec's fields as this version names them. Before version 3 a CNN was the tutorial's two blocks,
+    named by their channels and one kernel size; now it is its layers in the link grammar."""
+    legacy = ("conv1_channels", "conv2_channels", "kernel_size")
+    if network != CNNSpec.name or version >= 3 or not isinstance(fields, dict) or not set(legacy) <= set(fields):
+        return fields
+    rest = {name: value for name, value in fields.items() if name not in legacy}
+    try:
+        blocks = tutorial_blocks((fields["conv1_channels"], fields["conv2_channels"]), fields["kernel_size"])
+    except TypeError as error:
+        raise WeightsError("bad_spec") from error
+    return rest | {"blocks": format_blocks(blocks)}
 
 
 def _classes(spec: ModelSpec, classes: Any) -> tuple[str, ...]:

@@ -136,7 +136,7 @@ def test_the_timeline_shows_every_chart_at_the_step_chosen(app_env):
     at.slider(key="cnn.timeline.step").set_value(11).run()
     assert not at.exception
     titles = chart_titles(at)
-    assert "Confusion matrix (step 10)" in titles and "Last hidden layer, t-SNE (step 10)" in titles
+    assert "Confusion matrix (step 10)" in titles and "Last hidden layer (block 2), t-SNE (step 10)" in titles
     evaluation = run.records[9].evaluation  # the last evaluation at or before step 11
     assert f"Test accuracy: {evaluation.accuracy:.1%}" in titles
     assert gallery_indices(at) == evaluation.gallery_index.tolist()

@@ -180,7 +180,7 @@ def test_a_bad_file_gets_its_message_and_changes_nothing(app_env, downloads, tmp
     run, kept = at.session_state["cnn.run"], at.session_state["cnn.history"].runs
     files = bad_files(good, tmp_path)
     with_eight = quick_cnn_page()  # a 16-channel file whose tensors have 8 channels
-    with_eight.slider(key="widget.cnn.conv1_channels").set_value(8)
+    with_eight.number_input(key="widget.cnn.blocks.1.channels").set_value(8)
     train(with_eight, "cnn")
     eight = with_eight.session_state["cnn.run"].trained_weights()
     sixteen = load(good, ("cnn",))
@@ -192,7 +192,7 @@ def test_a_bad_file_gets_its_message_and_changes_nothing(app_env, downloads, tmp
         assert "cnn.btn.train_from_file" not in [button.key for button in at.button], name
         assert at.session_state["cnn.run"] is run, name
         assert [id(k) for k in at.session_state["cnn.history"].runs] == [id(k) for k in kept], name
-        assert at.slider(key="widget.cnn.conv1_channels").value == 16, name
+        assert at.number_input(key="widget.cnn.blocks.1.channels").value == 16, name
     assert not (tmp_path / "ran").exists()
 
     playground = open_page("app_pages/playground.py")
@@ -215,7 +215,7 @@ def test_cnn_weights_are_refused_on_the_rnn_page(app_env, downloads):
 
 def test_a_page_trains_a_new_run_from_an_uploaded_file(app_env, downloads):
     at = quick_cnn_page()
-    at.slider(key="widget.cnn.conv1_channels").set_value(8)
+    at.number_input(key="widget.cnn.blocks.1.channels").set_value(8)
     train(at, "cnn")
     open_history(at, "cnn")
     file = load(downloads["livelab-cnn-run1.pt"], ("cnn",))
@@ -224,12 +224,12 @@ def test_a_page_trains_a_new_run_from_an_uploaded_file(app_env, downloads):
     fresh.select_slider(key="widget.cnn.lr").set_value(0.003)
     fresh.file_uploader(key="cnn.weights_upload").set_value(("eight.pt", downloads["livelab-cnn-run1.pt"], ""))
     fresh.run()
-    assert any("eight.pt" in s.value and "Conv 1 channels 8" in s.value for s in fresh.success)
+    assert any("eight.pt" in s.value and "Conv blocks 8c5-p,32c5-p" in s.value for s in fresh.success)
     fresh.button(key="cnn.btn.train_from_file").click().run()
     run = finish(fresh, "cnn")
     assert not fresh.exception
-    assert fresh.slider(key="widget.cnn.conv1_channels").value == 8  # the file's shape, now in the sidebar
-    assert run.spec.conv1_channels == 8 and run.config.lr == 0.003  # the sidebar's training settings
+    assert fresh.number_input(key="widget.cnn.blocks.1.channels").value == 8  # the file's shape, now in the sidebar
+    assert run.spec.blocks == "8c5-p,32c5-p" and run.config.lr == 0.003  # the sidebar's training settings
     assert run.weights_from == "eight.pt"
     assert any("started from the weights in **eight.pt**" in caption.value for caption in fresh.caption)
     assert list(fresh.dataframe[-1].value.loc["Starting weights"]) == ["eight.pt"]

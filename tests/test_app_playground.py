@@ -100,6 +100,20 @@ def test_a_cnn_trained_on_the_cnn_page_reads_the_drawing(app_env):
     assert not any("No network has been trained" in info.value for info in at.info)
 
 
+def test_a_students_cnn_reads_the_drawing_and_shows_every_blocks_feature_maps(app_env):
+    at = open_page("app_pages/cnn.py")
+    at.selectbox(key="widget.cnn.embed_method").set_value("none")
+    at.button(key="widget.cnn.blocks.add").click().run()  # a third block: 32 channels, 5 x 5, max-pool
+    train(at, "cnn")
+    at.switch_page(PAGE).run()
+    draw_on_canvas(at, a_zero())
+    assert not at.exception
+    titles = chart_titles(at)
+    assert [title for title in titles if "feature maps" in title] == [
+        "Conv 1: 16 feature maps (28 × 28)", "Conv 2: 32 feature maps (14 × 14)", "Conv 3: 32 feature maps (7 × 7)"]
+    assert "CNN: class probabilities" in titles
+
+
 def test_a_cleared_canvas_asks_for_a_drawing(app_env):
     at = open_page(PAGE)
     draw_on_canvas(at, a_zero())

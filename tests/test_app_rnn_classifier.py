@@ -4,6 +4,7 @@ import json
 
 from core.training import whole_test_accuracy
 from tests.conftest import open_page, train, write_idx
+from tests.test_app_share import open_link
 
 PAGE = "app_pages/rnn_classifier.py"
 
@@ -114,3 +115,13 @@ def test_a_finished_run_can_be_tested_on_every_test_image(app_env):
     step, accuracy = session.whole_test.step, session.whole_test.accuracy
     assert step == 12 and accuracy == whole_test_accuracy(session.model, session.data)
     assert any("On all 2,100 test images" in s.value and f"**{accuracy:.2%}**" in s.value for s in at.success)
+
+
+def test_a_link_to_a_bidirectional_network_trains_one_and_its_reading_view_says_it_has_read_every_row(app_env):
+    at = open_link({"bidirectional": "True", "hidden_size": "16", "dataset": "digits"}, page=PAGE)
+    assert at.toggle(key="widget.rnn_classifier.bidirectional").value and not at.toast
+    run = train(at, "rnn_classifier")
+    assert not at.exception and run.spec.bidirectional
+    assert chart(at, "Hidden state")["data"][0]["z"]["shape"] == "28, 32"  # both directions' 16 units
+    at.slider(key="rnn_classifier.reading.row").set_value(1).run()
+    assert any("rows 1 to 28, so it has already read every row" in caption.value for caption in at.caption)

@@ -70,7 +70,9 @@ def assert_same_losses(script_losses: list[float], core_losses: list[float]) -> 
     assert max(abs(a - b) for a, b in zip(script_losses, core_losses, strict=True)) < 1e-4
 
 
-CLASSIFIERS = [("cnn", dict(optimizer=o, lr_schedule=s, kernel_size=k))
+# a network a student built: every kind of layer the editor offers (batch norm and dropout draw and keep state)
+STUDENTS_BLOCKS, STUDENTS_FC = "8c3-bn-p,12c5-gelu-ap-d0.2,12c3-tanh-p-np", "24-sigmoid-d0.3,16"
+CLASSIFIERS = [("cnn", dict(optimizer=o, lr_schedule=s, blocks=f"16c{k}-p,32c{k}-p"))
                for o, s, k in itertools.product(OPTIMIZERS, LR_SCHEDULES, (3, 5, 7))]
 CLASSIFIERS += [("rnn-classifier", dict(cell=c, num_layers=n, optimizer=o, lr_schedule=s))
                 for c, n, o, s in itertools.product(RNN_CELLS, (1, 2), OPTIMIZERS, LR_SCHEDULES)]
@@ -116,8 +118,10 @@ def definitions(text: str) -> dict:
 
 
 @pytest.mark.parametrize("kind,settings", [
-    ("cnn", dict(kernel_size=3, conv1_channels=4, conv2_channels=12, seed=9)), ("cnn", dict(kernel_size=7)),
+    ("cnn", dict(blocks="4c3-p,12c3-p", seed=9)), ("cnn", dict(blocks="16c7-p,32c7-p")),
+    ("cnn", dict(blocks=STUDENTS_BLOCKS, fc=STUDENTS_FC)),
     ("rnn-classifier", dict(cell="rnn", num_layers=3, hidden_size=20)), ("rnn-classifier", dict(cell="gru")),
+    ("rnn-classifier", dict(cell="gru", num_layers=2, bidirectional=True)),
     ("rnn-classifier", dict()), ("rnn-regression", dict(cell="lstm", hidden_size=5, seed=11)),
     ("rnn-regression", dict()), ("rnn-regression", dict(cell="gru")),
 ], ids=str)
@@ -127,6 +131,14 @@ def test_a_scripts_network_is_cores_weight_for_weight(kind, settings):
     ours, cores = seeded(network, config.seed).state_dict(), spec.build(config.seed).state_dict()
     assert list(ours) == list(cores)
     assert all(ours[name].shape == cores[name].shape and torch.equal(ours[name], cores[name]) for name in cores)
+
+
+def test_a_bidirectional_scripts_network_classifies_as_cores():
+    spec, config, text = exported("rnn-classifier", cell="lstm", bidirectional=True, hidden_size=16)
+    ours, cores = seeded(definitions(text)["RNN"], config.seed).eval(), spec.build(config.seed).eval()
+    x = torch.rand(3, 28, 28)
+    with torch.inference_mode():
+        assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(ours(x), cores(x), strict=True))
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -146,11 +158,12 @@ def idx_root(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("kind,settings", [
     # batches of 32 from 400 images: step 14 starts the second epoch, a new batch order
-    ("cnn", dict(kernel_size=3, conv1_channels=8, conv2_channels=16, optimizer="sgd", lr=0.01, lr_schedule="linear",
+    ("cnn", dict(blocks="8c3-p,16c3-p", optimizer="sgd", lr=0.01, lr_schedule="linear",
                  epochs=2, batch_size=32, eval_every=10, test_size=50, seed=3)),
     ("rnn-classifier", dict(cell="gru", num_layers=2, hidden_size=16, optimizer="adam", lr_schedule="constant",
                             epochs=3, batch_size=64, eval_every=10, test_size=50, seed=5)),
-], ids=["cnn-k3-sgd-linear", "gru-2-layers-adam"])
+    ("cnn", dict(blocks=STUDENTS_BLOCKS, fc=STUDENTS_FC, batch_size=32, eval_every=10, test_size=50, seed=4)),
+], ids=["cnn-k3-sgd-linear", "gru-2-layers-adam", "cnn-students-network"])
 def test_a_classifier_script_reproduces_cores_run(kind, settings, idx_root, tmp_path):
     spec, config, text = exported(kind, **settings)
     lines = run_script(text, tmp_path, "--data", str(idx_root), "--max-steps", "20", "--print-losses")
@@ -222,7 +235,7 @@ def test_the_command_line_writes_the_pages_script():
 
 @pytest.mark.parametrize("argv", [
     ["cnn", "momentum=0.9"], ["cnn", "lr=100"], ["cnn", "lr=fast"], ["cnn", "seed=1.5"], ["cnn", "lr"],
-    ["cnn", "kernel_size=4"], ["rnn-regression", "target=sawtooth"], ["rnn-regression", "dataset=mnist"],
+    ["cnn", "blocks=16c4-p"], ["rnn-regression", "target=sawtooth"], ["rnn-regression", "dataset=mnist"],
     ["cnn", "dataset=digits"], ["lstm"], [],
 ], ids=str)
 def test_a_bad_command_line_says_why_in_one_line_and_exits_2(argv, capsys):

@@ -2,6 +2,7 @@ import pytest
 import torch
 
 from core.models import CNN, count_parameters, layer_table
+from core.network_spec import Network, tutorial_blocks
 
 
 def test_cnn_is_the_tutorial_network_by_default():
@@ -15,14 +16,14 @@ def test_cnn_is_the_tutorial_network_by_default():
 
 @pytest.mark.parametrize("kernel", [3, 7])
 def test_channels_and_kernel_are_configurable(kernel):
-    model = CNN(channels=(8, 12), kernel_size=kernel)
+    model = CNN(Network(tutorial_blocks((8, 12), kernel)))
     logits, features = model(torch.zeros(2, 28, 28))  # (B, 28, 28) is accepted too
     assert logits.shape == (2, 10) and features.shape == (2, 12 * 7 * 7)
 
 
 def test_even_kernels_are_refused():
     with pytest.raises(ValueError):
-        CNN(kernel_size=4)
+        CNN(Network(tutorial_blocks(kernel=4)))
 
 
 def test_layer_table_lists_shapes_and_parameters():

@@ -8,8 +8,8 @@ from ui.page_specs import CNN, RNN_REGRESSION
 
 
 def test_split_takes_the_step_cap_and_the_device_it_is_given():
-    spec, config = CNN.split({"lr": 0.003, "conv1_channels": 8}, max_steps=7, device="cpu")
-    assert spec == dataclasses.replace(presets.CNN.model, conv1_channels=8)
+    spec, config = CNN.split({"lr": 0.003, "blocks": "8c5-p,32c5-p"}, max_steps=7, device="cpu")
+    assert spec == dataclasses.replace(presets.CNN.model, blocks="8c5-p,32c5-p")
     assert config == presets.CNN.config.replace(lr=0.003, max_steps=7, device="cpu")
 
 

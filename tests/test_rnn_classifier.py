@@ -138,3 +138,28 @@ def test_snapshot_is_an_independent_cpu_copy():
     with torch.no_grad():
         model.out.weight.add_(1.0)
     assert not torch.equal(copy.out.weight, model.out.weight) and not copy.training
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_a_bidirectional_network_classifies_each_directions_whole_reading(cell):
+    """The reference is torch's own final states: the downward reading's after row 28, the upward one's after row 1."""
+    model = seeded(lambda: RNNClassifier(cell, hidden_size=12, num_layers=2, bidirectional=True), 3).eval()
+    x = torch.rand(4, 28, 28)
+    logits, features = model(x)
+    with torch.inference_mode():
+        _, state = model.rnn(x)
+    final = state[0] if cell == "lstm" else state  # (layers * 2, B, 12): h_n, the top layer's two directions last
+    assert logits.shape == (4, 10) and torch.allclose(features, torch.cat([final[-2], final[-1]], dim=1), atol=1e-6)
+
+
+def test_a_bidirectional_network_has_read_every_row_at_each_row(tiny_digits):
+    image = tiny_digits.test_x[0].clone()
+    changed = image.clone()
+    changed[27] = 255  # only the last row differs
+    for bidirectional in (False, True):
+        model = RNNClassifierSpec(hidden_size=16, bidirectional=bidirectional).build(seed=1)
+        before, after = read_rows(model, image), read_rows(model, changed)
+        assert before.every_row_read == bidirectional
+        assert (before.probabilities[0] != after.probabilities[0]).any() == bidirectional  # row 28 read by row 1?
+        with torch.inference_mode():
+            assert before.prediction == int(model(image[None].float() / 255)[0].argmax())

@@ -68,8 +68,8 @@ def test_a_run_on_three_classes_has_three_outputs(tiny_digits):
 
 
 def test_run_settings_default_to_the_spec_and_config_it_was_built_from(tiny_digits):
-    run = classifier_run(CNNSpec(conv1_channels=8), QUICK.replace(lr=0.003), tiny_digits)
-    assert run.settings["conv1_channels"] == 8 and run.settings["lr"] == 0.003 and "max_steps" not in run.settings
+    run = classifier_run(CNNSpec(blocks="8c5-p,32c5-p"), QUICK.replace(lr=0.003), tiny_digits)
+    assert run.settings["blocks"] == "8c5-p,32c5-p" and run.settings["lr"] == 0.003 and "max_steps" not in run.settings
 
 
 def test_comparisons_train_one_network_per_cell_or_mode(tiny_digits):

@@ -39,8 +39,10 @@ def cnn_run(tiny_digits):
     return trained(CNNSpec(), tiny_digits)
 
 
-@pytest.mark.parametrize("spec", [CNNSpec(conv1_channels=8, kernel_size=3), RNNClassifierSpec(hidden_size=32)],
-                         ids=["cnn", "lstm"])
+@pytest.mark.parametrize("spec", [CNNSpec(blocks="8c3-p,32c3-p"), RNNClassifierSpec(hidden_size=32),
+                                  CNNSpec(blocks="8c3-bn-p,8c5-gelu-ap-d0.2,12c3", fc="32-tanh-d0.3"),
+                                  RNNClassifierSpec(cell="gru", hidden_size=8, bidirectional=True)],
+                         ids=["cnn", "lstm", "students-cnn", "bidirectional-gru"])
 def test_uploading_what_was_downloaded_gives_the_same_predictions(spec, tiny_digits):
     run = trained(spec, tiny_digits)
     weights = load(to_bytes(run.trained_weights()), networks=(spec.name,), num_classes=10)
@@ -86,7 +88,7 @@ def test_a_downloaded_snapshot_stays_as_it_was_while_the_run_trains_on(tiny_digi
 
 def test_a_file_holds_the_format_and_what_rebuilds_the_network(cnn_run):
     payload = torch.load(io.BytesIO(to_bytes(cnn_run.trained_weights())), weights_only=True)
-    assert payload["format"] == "livelab-weights" and payload["version"] == 2 and payload["network"] == "cnn"
+    assert payload["format"] == "livelab-weights" and payload["version"] == 3 and payload["network"] == "cnn"
     assert payload["spec"] == dataclasses.asdict(cnn_run.spec)
     assert payload["dataset"] == "digits" and len(payload["classes"]) == 10 and payload["steps"] == 5
     assert set(payload["state_dict"]) == set(cnn_run.model.state_dict())
@@ -187,8 +189,8 @@ def test_weights_of_another_network_are_refused(cnn_run):
 
 
 def test_weights_of_another_size_are_refused(tiny_digits):
-    eight = trained(CNNSpec(conv1_channels=8), tiny_digits, steps=1).trained_weights()
-    sixteen = dataclasses.replace(eight, spec=CNNSpec(conv1_channels=16))  # the spec says 16 channels, 8 came
+    eight = trained(CNNSpec(blocks="8c5-p,32c5-p"), tiny_digits, steps=1).trained_weights()
+    sixteen = dataclasses.replace(eight, spec=CNNSpec())  # the spec says 16 channels, 8 came
     error = reason(to_bytes(sixteen))
     assert error.reason == "mismatch"
     assert error.detail == {"layer": "conv1.0.weight", "found": "8 × 1 × 5 × 5", "expected": "16 × 1 × 5 × 5"}
@@ -205,6 +207,27 @@ def test_a_file_of_the_first_version_is_still_read(cnn_run):
     assert reason(buffer.getvalue(), networks=("rnn-classifier",)).reason == "wrong_network"
 
 
+def test_a_file_of_version_two_describes_its_cnn_by_channels_and_kernel_and_still_loads(tiny_digits):
+    """Before version 3 a CNN was the tutorial's two blocks, named by their channels and one kernel size."""
+    run = trained(CNNSpec(blocks="8c3-p,12c3-p"), tiny_digits, steps=1)
+    old = rewritten(run.trained_weights(), version=2,
+                    spec={"conv1_channels": 8, "conv2_channels": 12, "kernel_size": 3, "num_classes": 10})
+    weights = load(old, ("cnn",))
+    assert weights.spec == run.spec and torch.equal(logits(weights.build(), tiny_digits.test_x[:8]),
+                                                    logits(run.model, tiny_digits.test_x[:8]))
+    other = rewritten(run.trained_weights(), version=2,
+                      spec={"conv1_channels": 8, "conv2_channels": 12, "kernel_size": 5, "num_classes": 10})
+    assert reason(other).reason == "mismatch"  # the file's own spec must fit its tensors, as ever
+
+
+def test_a_file_whose_layers_are_not_its_tensors_is_refused(tiny_digits):
+    three = trained(CNNSpec(blocks="8c3-p,8c3-bn-p,8c3"), tiny_digits, steps=1).trained_weights()
+    two = dataclasses.replace(three, spec=CNNSpec(blocks="8c3-p,8c3-bn-p"))  # the spec has lost a block
+    assert reason(to_bytes(two)).reason == "mismatch_keys"
+    no_norm = dataclasses.replace(three, spec=CNNSpec(blocks="8c3-p,8c3-p,8c3"))  # batch norm's tensors are extra
+    assert reason(to_bytes(no_norm)).reason == "mismatch_keys"
+
+
 def test_a_bare_state_dict_is_not_a_weights_file(cnn_run):
     buffer = io.BytesIO()
     torch.save(cnn_run.model.state_dict(), buffer)
@@ -212,7 +235,7 @@ def test_a_bare_state_dict_is_not_a_weights_file(cnn_run):
 
 
 @pytest.mark.parametrize(("changes", "expected"), [
-    ({"version": 3}, "newer_version"),
+    ({"version": 4}, "newer_version"),
     ({"spec": {"conv1_channels": 16, "conv2_channels": 32, "kernel_size": 4, "num_classes": 10}}, "bad_spec"),
     ({"spec": {"filters": 16}}, "bad_spec"),
     ({"classes": ["0", "1"]}, "bad_spec"),

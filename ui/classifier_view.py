@@ -72,8 +72,9 @@ class ClassifierCharts:
 
     GALLERY_MAX = 60  # images a filtered gallery shows (a diagonal cell can hold hundreds)
 
-    def __init__(self, data: ImageData, key: str):
+    def __init__(self, data: ImageData, key: str, layer: str = ""):
         self.data, self.key = data, key  # key: session-state and element keys of this page's charts
+        self.layer = layer  # which layer is the last hidden one, in words ("" where there is only one kind)
         self._built: dict[str, tuple[object, object]] = {}  # chart -> (what it shows, its figure or html)
 
     def draw(self, records: Sequence, training: bool) -> None:
@@ -185,7 +186,8 @@ class ClassifierCharts:
         labels = frames[-1].embedding.labels
         return figures.embedding_figure(
             [(t("charts.frame_label", step=r.step), r.embedding.coords) for r in frames], labels, self.data.classes,
-            title=t("charts.embedding_title", method=method, step=frames[-1].step),
+            title=t("charts.embedding_title_of" if self.layer else "charts.embedding_title", method=method,
+                    step=frames[-1].step, layer=self.layer),
             hover=hover_art(self.data, len(labels)) if pictures else None, play=t("charts.play"),
             pause=t("charts.pause"))
 

@@ -8,7 +8,7 @@ settings survive a trip to another page and back.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -32,9 +32,13 @@ class Control:
     step: float | None = None
     options: tuple = ()  # a select box (strings) or a select slider (numbers)
     default: Any = None
+    reads: Callable[[str], Any] | None = None  # a text setting: its text -> its value, or ValueError
+    draw: Callable[[str, str], None] | None = None  # (page, widget key) -> draws its own editor (a text setting)
 
     def parse(self, text: str) -> Any:
         """A query-parameter string -> a valid value, or ValueError."""
+        if self.reads is not None:
+            return self.reads(text)
         if self.options:
             for option in self.options:
                 if str(option) == text or (isinstance(option, float) and _same_float(option, text)):
@@ -106,7 +110,7 @@ def share_link(values: Mapping[str, Any], dataset: str | None = None, page_path:
     base = st.context.url or ""
     if page_path is not None:  # the app's address, then the page's: http://host/cnn
         base = f"{base.rsplit('/', 1)[0]}/{page_path}"
-    return f"{base}?{urlencode(params)}"
+    return f"{base}?{urlencode(params, safe=',')}"  # a network's layers stay readable: blocks=16c5-p,32c5-p
 
 
 def _share_button(page: str, values: dict[str, Any]) -> None:
@@ -126,10 +130,18 @@ def setting_widget(page: str, control: Control, *, scope: str | None = None, con
     stored, widget = _state_key(scope, control.name), _widget_key(scope, control.name)
     if widget not in st.session_state:
         st.session_state[widget] = st.session_state.get(stored, control.default)
+    if control.draw is not None and not disabled and container is st.sidebar:
+        control.draw(page, widget)  # the editor keeps its value under the widget key, as text
+        st.session_state[stored] = st.session_state[widget]
+        return st.session_state[stored]
     label = t(f"{page}.controls.{control.name}")
     help_key = f"{page}.controls_help.{control.name}"
     options = dict(key=widget, help=t(help_key) if has(help_key) else None, disabled=disabled)
-    if control.options and isinstance(control.options[0], str):
+    if control.reads is not None:  # a text setting whose editor is elsewhere: locked, or in the lesson builder
+        container.text_input(label, **options)
+    elif control.options == (False, True):  # a switch
+        container.toggle(label, **options)
+    elif control.options and isinstance(control.options[0], str):
         container.selectbox(label, control.options, format_func=labeller(f"{page}.options.{control.name}"), **options)
     elif control.options:
         container.select_slider(label, control.options, **options)
@@ -178,6 +190,8 @@ def restore(page: str, controls: Sequence[Control], values: Mapping[str, Any]) -
 
 def shown(page: str, control: Control, value: Any) -> str:
     """A setting's value as its widget shows it: an option's label, a number as written."""
+    if value == "":
+        return "–"  # a text setting left empty (a network without hidden layers)
     if isinstance(value, str) and control.options:
         return labeller(f"{page}.options.{control.name}")(value)
     return f"{value:g}" if isinstance(value, float) else str(value)

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from core import presets
-from core.models import KERNEL_SIZES, RNN_CELLS, ModelSpec
+from core.models import RNN_CELLS, ModelSpec
 from core.presets import Preset, TrainingConfig
 from core.regression import HIDDEN_MODES, TARGETS
 from core.training import EMBED_METHODS, LR_SCHEDULES, OPTIMIZERS
+from ui import network_editor
 from ui.controls import Control
 from ui.navigation import URL_PATHS
 
@@ -69,9 +70,8 @@ CNN = PageSpec("cnn", presets.CNN, (
     Control("batch_size", options=BATCH_SIZES),
     Control("lr", options=LEARNING_RATES),
     Control("optimizer", options=OPTIMIZERS),
-    Control("conv1_channels", 4, 64, 4),
-    Control("conv2_channels", 4, 64, 4),
-    Control("kernel_size", options=KERNEL_SIZES),
+    Control("blocks", reads=network_editor.read_blocks, draw=network_editor.draw_blocks),  # the student's network
+    Control("fc", reads=network_editor.read_hidden, draw=network_editor.draw_hidden),
     Control("eval_every", 10, 500, 10),
     Control("test_size", 100, 5000, 100),
     Control("embed_method", options=EMBED_METHODS),
@@ -84,6 +84,7 @@ RNN_CLASSIFIER = PageSpec("rnn_classifier", presets.RNN_CLASSIFIER, (
     Control("cell", options=tuple(RNN_CELLS)),
     Control("hidden_size", 16, 256, 16),
     Control("num_layers", 1, 3),
+    Control("bidirectional", options=(False, True)),
     Control("epochs", 1, 10),
     Control("batch_size", options=BATCH_SIZES),
     Control("lr", options=LEARNING_RATES[:-2]),  # 0.3 and 1.0 only blow an RNN up

@@ -116,20 +116,22 @@ def show_prediction(reader: Reader, probs: np.ndarray) -> None:
 
 def show_cnn_inside(view: CNNView, image: np.ndarray, label: str) -> None:
     st.subheader(t("playground.cnn_inside"))
-    n1, n2, k = len(view.conv1_maps), len(view.conv2_maps), view.conv1_filters.shape[-1]
-    charts = (
-        ("conv1_maps", figures.feature_grid_figure(
-            view.conv1_maps, title=t("playground.conv1_maps", n=n1), item=t("playground.feature_map"))),
-        ("conv2_maps", figures.feature_grid_figure(
-            view.conv2_maps, title=t("playground.conv2_maps", n=n2), item=t("playground.feature_map"))),
+    n1, k = len(view.block_maps[0]), view.conv1_filters.shape[-1]
+    charts = [  # (key, figure, help): every conv block's maps, the first block's filters, the saliency
+        *((f"block{i}_maps", figures.feature_grid_figure(
+            maps, title=t("playground.block_maps", i=i, n=len(maps), size=maps.shape[-1]),
+            item=t("playground.feature_map")), t(f"playground.{'first' if i == 1 else 'later'}_maps_help"))
+          for i, maps in enumerate(view.block_maps, 1)),
         ("conv1_filters", figures.feature_grid_figure(
             view.conv1_filters, title=t("playground.conv1_filters", n=n1, k=k), item=t("playground.filter"),
-            signed=True)),
-        ("saliency", figures.saliency_figure(image, view.saliency, title=t("playground.saliency", label=label))),
-    )
-    for column, (name, figure) in zip(st.columns(2) + st.columns(2), charts, strict=True):
+            signed=True), t("playground.conv1_filters_help")),
+        ("saliency", figures.saliency_figure(image, view.saliency, title=t("playground.saliency", label=label)),
+         t("playground.saliency_help")),
+    ]
+    columns = [column for _ in range(0, len(charts), 2) for column in st.columns(2)]
+    for column, (name, figure, help_text) in zip(columns, charts, strict=False):
         column.plotly_chart(figure, key=f"{PAGE_KEY}.{name}")
-        column.caption(t(f"playground.{name}_help"))
+        column.caption(help_text)
 
 
 def show_rnn_inside(reader: Reader, rows: np.ndarray) -> None:

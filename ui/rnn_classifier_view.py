@@ -81,6 +81,8 @@ def reading_view(run: Run | None) -> None:
     st.markdown(t("rnn_classifier.reading.verdict", row=row + 1, pred=classes[guess],
                   p=f"{reading.probabilities[row, guess]:.0%}", true=classes[int(data.test_y[index])],
                   final=classes[reading.prediction]))
+    if reading.every_row_read:
+        st.caption(t("rnn_classifier.reading.both_ways", row=row + 1))
     left, middle, right = st.columns([2, 3, 4])
     title = t("rnn_classifier.reading.image_title", row=row + 1)
     left.plotly_chart(figures.image_row_figure(image.numpy(), row, title=title), key=f"{PAGE_KEY}.reading.image")

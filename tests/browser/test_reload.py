@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 CHART = "[data-testid='stPlotlyChart']"
 QUICK_RUN = "cnn?eval_every=10&embed_every=10&lang=en"  # 40 steps (BROWSER_MAX_STEPS), with every chart
 SLOW_RUN = "cnn?batch_size=512&eval_every=10&lang=en"  # a few dozen slow steps: time to click mid-run
-LONG_RUN = ("cnn?batch_size=512&conv1_channels=64&conv2_channels=64&eval_every=500&embed_method=none&epochs=10"
+LONG_RUN = ("cnn?batch_size=512&blocks=64c5-p,64c5-p&eval_every=500&embed_method=none&epochs=10"
             "&lang=en")  # busy for the whole cap: time to open a second tab and watch it follow
 COOKIE = "livelab_student"
 DESKTOP = {"viewport": {"width": 1400, "height": 1000}}
