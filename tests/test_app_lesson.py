@@ -113,3 +113,12 @@ def test_the_teacher_creates_a_lesson_and_narrows_the_board_to_it(this_class, mo
     at.selectbox(key="board.lesson_filter").set_value(lesson.id).run()
     assert sorted(at.selectbox(key="board.experiment.x").options) == ["Batch size", "Learning rate"]
     assert len(at.dataframe[0].value) == 1
+
+
+def test_a_locked_network_is_its_link_text_disabled_and_the_run_builds_it(this_class):
+    at = open_link({"blocks": "8c3-p,16c3-bn-p", "fc": "32", "lock": "blocks,fc"})
+    blocks, hidden = at.text_input(key="widget.cnn.blocks"), at.text_input(key="widget.cnn.fc")
+    assert blocks.disabled and blocks.value == "8c3-p,16c3-bn-p" and hidden.disabled and hidden.value == "32"
+    assert not [button for button in at.sidebar.button if "widget.cnn.blocks" in (button.key or "")]  # no editor
+    run = train(at, "cnn")
+    assert run.settings["blocks"] == "8c3-p,16c3-bn-p" and run.settings["fc"] == "32"
