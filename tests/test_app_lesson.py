@@ -122,3 +122,10 @@ def test_a_locked_network_is_its_link_text_disabled_and_the_run_builds_it(this_c
     assert not [button for button in at.sidebar.button if "widget.cnn.blocks" in (button.key or "")]  # no editor
     run = train(at, "cnn")
     assert run.settings["blocks"] == "8c3-p,16c3-bn-p" and run.settings["fc"] == "32"
+
+
+def test_unknown_names_in_a_lock_or_hide_list_are_ignored_with_the_usual_notice(this_class):
+    at = open_link({"epochs": "2", "lock": "epochs,wings", "hide": "colour"})
+    assert at.slider(key="widget.cnn.epochs").disabled
+    (notice,) = [toast.value for toast in at.toast]
+    assert "lock=wings" in notice and "hide=colour" in notice and "epochs" not in notice

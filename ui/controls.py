@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import streamlit as st
 
-from core.lesson import RULE_PARAMS
+from core.lesson import ALL, HIDE, LOCK, RULE_PARAMS, LinkRules
 from ui import lesson_view
 from ui.app_sidebar import DATASET_KEY
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, has, labeller, t
@@ -161,8 +161,11 @@ def _apply_query_params(page: str, controls: Sequence[Control]) -> None:
         return
     st.session_state[flag] = True
     by_name = {c.name: c for c in controls}
-    page_rules, settings = lesson_view.read_link(page, tuple(by_name), st.query_params.to_dict())
-    ignored = []
+    query = st.query_params.to_dict()
+    page_rules, settings = lesson_view.read_link(page, tuple(by_name), query)
+    rules = LinkRules.read(query)
+    ignored = [f"{param}={name}" for param, names in ((LOCK, rules.locked), (HIDE, rules.hidden))
+               for name in names if name not in by_name and (param, name) != (LOCK, ALL)]
     for name, text in settings.items():
         if name in (LANGUAGE_KEY, DATASET_KEY, *RULE_PARAMS):  # app-wide settings, and a lesson's rules
             continue

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
+# The CNN page's heading in English, as its locale has it (a test waits for it after a reload).
+CNN_HEADING = "h1 >> text=" + tomllib.loads(
+    (Path(__file__).resolve().parents[2] / "locales" / "en" / "cnn.toml").read_text(encoding="utf-8"))["title"]
+
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
 EXCEPTION = "[data-testid='stException']"

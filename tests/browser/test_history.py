@@ -33,7 +33,7 @@ def test_two_runs_compared_then_the_weights_downloaded_and_read_by_the_playgroun
     page = browser_page
     open_app(page, app_url, "cnn?embed_method=none&lang=en")
     train_and_finish(page)
-    seed = page.get_by_test_id("stSidebar").locator("input[type='number']")
+    seed = page.get_by_test_id("stSidebar").get_by_role("spinbutton", name="Seed")
     seed.fill("7")
     seed.press("Enter")
     wait_until_idle(page)

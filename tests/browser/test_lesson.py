@@ -6,7 +6,7 @@ the screen."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.steps import assert_no_exception, wait_until_idle
+from tests.browser.steps import CNN_HEADING, assert_no_exception, wait_until_idle
 from tests.browser.test_class_board import log_in
 from tests.browser.test_playground import CANVAS, FOUR
 
@@ -46,7 +46,7 @@ def create_lesson(page, app_url: str) -> str:
 
 def open_lesson(page, link: str) -> None:
     page.goto(link)
-    page.wait_for_selector("h1 >> text=CNN: two convolution blocks", timeout=60_000)
+    page.wait_for_selector(CNN_HEADING, timeout=60_000)
     wait_until_idle(page, 60_000)
     page.get_by_text("Your teacher's task").wait_for(timeout=30_000)
     expect(page.locator("[data-testid='stMarkdownContainer'] strong", has_text="learning rate")).to_be_visible()

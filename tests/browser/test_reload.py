@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.browser.steps import IDLE, assert_no_exception, open_app, wait_until_idle
+from tests.browser.steps import CNN_HEADING, IDLE, assert_no_exception, open_app, wait_until_idle
 
 pytestmark = pytest.mark.browser
 CHART = "[data-testid='stPlotlyChart']"
@@ -40,7 +40,7 @@ def cookie_given(context) -> dict:
 def reload(page) -> None:
     page.reload()
     page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
-    page.wait_for_selector("h1 >> text=CNN: two convolution blocks", timeout=60_000)
+    page.wait_for_selector(CNN_HEADING, timeout=60_000)
     wait_until_idle(page, 60_000)
 
 
@@ -99,7 +99,7 @@ def test_a_reload_brings_back_the_run_its_charts_the_kept_runs_continue_and_the_
     for address in (f"{app_url}/{QUICK_RUN}", page.url):
         stranger.goto(address)
         stranger.wait_for_selector(IDLE, timeout=60_000)
-        stranger.wait_for_selector("h1 >> text=CNN: two convolution blocks", timeout=60_000)
+        stranger.wait_for_selector(CNN_HEADING, timeout=60_000)
         wait_until_idle(stranger)
         assert stranger.get_by_text("Training finished.").count() == 0
         assert stranger.get_by_text("Stopped. Nothing is lost").count() == 0
@@ -141,7 +141,7 @@ def test_on_a_phone_a_reload_finds_the_run(browser, app_url):
     context = browser.new_context(**PHONE)
     page = context.new_page()
     page.goto(f"{app_url}/cnn?embed_method=none&lang=en")
-    page.wait_for_selector("h1 >> text=CNN: two convolution blocks", timeout=60_000)
+    page.wait_for_selector(CNN_HEADING, timeout=60_000)
     wait_until_idle(page, 60_000)
     train_to_the_end(page)
     cookie_given(context)
