@@ -31,6 +31,12 @@ core.scheduler and core.training point here):
   evaluations (each holds a copy of the network; MAX_WAITING and MAX_EVALUATIONS_AHEAD by default):
   past either bound, `put` lets the oldest steps out, waiting for their evaluations, until both hold
   again. Training waits meanwhile.
+- A step whose record cannot come out yet (it waits behind an evaluation under way) keeps training
+  inside the generator's one `next()`: up to `max_waiting` steps. A generator asked for `PENDING`
+  (`core.training.train_classifier(..., pending=True)`, as `core.run` does) yields it after each such
+  step instead, so that whoever advances the run gets control back at every step: the scheduler ends
+  a turn on time, hands a thread back while the evaluation runs, and Stop stops at once.
+  `core.runner.BackgroundRun` keeps no record for it.
 - At the end, `drain()` yields every step still in, each once its evaluation is done. When the
   loss blows up, `drain(then_raise=error)` does the same, then raises the error: the curve reaches the
   blow-up.
@@ -46,6 +52,14 @@ from typing import Any, Generic, TypeVar
 S = TypeVar("S")  # what goes in: a trained step
 R = TypeVar("R")  # what comes out: its record
 
+class _Pending:
+    """What a training generator yields, when asked, for a step trained whose record is not out yet."""
+
+    def __repr__(self) -> str:
+        return "PENDING"
+
+
+PENDING = _Pending()
 MAX_WAITING = 200  # steps trained ahead of a slow evaluation before training waits for it
 MAX_EVALUATIONS_AHEAD = 2  # ...or evaluations under way (each holds a copy of the network: eval_every may be 1)
 

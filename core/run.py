@@ -114,7 +114,8 @@ def classifier_run(spec: ModelSpec, config: ClassifierConfig, data: ImageData,
 
     def aside(task):  # evaluations on a worker no run needs, else inline (core/pipeline.py)
         return (scheduler or scheduler_module.server()).aside(task)
-    job = BackgroundRun(train_classifier(model, data, config, aside), total_steps(len(data.train_y), config), scheduler)
+    job = BackgroundRun(train_classifier(model, data, config, aside, pending=True),
+                        total_steps(len(data.train_y), config), scheduler)
     return Run(CLASSIFIER, spec, config, {"model": model}, job, _settings(spec, config, settings), data,
                weights_from=weights_from)
 

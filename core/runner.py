@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core import scheduler as scheduler_module
+from core.pipeline import PENDING
 from core.scheduler import Place, Scheduler
 
 IDLE, RUNNING, STOPPED, FINISHED, FAILED = "idle", "running", "stopped", "finished", "failed"
@@ -71,8 +72,8 @@ class BackgroundRun:
         return self.status in (FINISHED, FAILED)
 
     def step(self) -> bool:
-        """Advance the generator by one record, in the calling thread; False once it has ended
-        (finished, or failed: the error is kept for the page, which explains it)."""
+        """Advance the generator by one record (or one PENDING step), in the calling thread; False once it
+        has ended (finished, or failed: the error is kept for the page, which explains it)."""
         try:
             record = next(self._generator)
         except StopIteration:
@@ -83,6 +84,8 @@ class BackgroundRun:
             self.error, self.status = error, FAILED
             self._ended()
             return False
+        if record is PENDING:  # a step trained, its record behind an evaluation (core/pipeline.py)
+            return True
         self._times.append(time.perf_counter())
         self.records.append(record)
         self._recorded.set()

@@ -30,7 +30,7 @@ from core import threads
 from core.base import Aside, TrainingDiverged, check_bounds, check_loss, inline, pick_device
 from core.data import ImageData, as_float
 from core.embedding import project
-from core.pipeline import Pipeline
+from core.pipeline import PENDING, Pipeline
 
 OPTIMIZERS = ("adam", "sgd")
 LR_SCHEDULES = ("constant", "linear")
@@ -144,7 +144,7 @@ def make_lr_schedule(name: str, optimizer: torch.optim.Optimizer, total: int) ->
 
 
 def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig = ClassifierConfig(),
-                     aside: Aside = inline) -> Iterator[StepRecord]:
+                     aside: Aside = inline, pending: bool = False) -> Iterator[StepRecord]:
     """Train `model` (forward(x) -> (logits, features)) on `data`, yielding a record per step.
 
     The model's weights are as it was built: build it with `spec.build(config.seed)` (or use
@@ -154,7 +154,8 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
     Evaluations (and embedding frames) run on a frozen copy of the network through `aside`, which may
     run them on another core while training goes on; records still come in order, each with its own
     evaluation (core/pipeline.py states how). The same config gives the same records whichever way
-    they ran.
+    they ran. With `pending`, a step whose record must wait for an evaluation yields
+    core.pipeline.PENDING instead of nothing: a scheduler gets control back at every step.
     """
     device = pick_device(config.device)
     model.to(device)
@@ -190,7 +191,13 @@ def train_classifier(model: nn.Module, data: ImageData, config: ClassifierConfig
             evaluation = None
             if is_eval_step(step, total, config.eval_every):  # started aside: training goes on meanwhile
                 evaluation = evaluator.start(model, step)
-            yield from pipeline.put(dict(step=step, total_steps=total, epoch=epoch, loss=loss_value, lr=lr), evaluation)
+            released = False
+            for record in pipeline.put(dict(step=step, total_steps=total, epoch=epoch, loss=loss_value, lr=lr),
+                                       evaluation):
+                released = True
+                yield record
+            if pending and not released:
+                yield PENDING
             if step >= total:
                 yield from pipeline.drain()
                 return

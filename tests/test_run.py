@@ -98,3 +98,27 @@ def test_a_rehearsal_trains_each_classifier_page_on_the_given_scheduler_and_leav
     rehearse(scheduler)
     assert len(submitted) == 2 and all(job.status == "finished" and len(job.records) == 2 for job in submitted)
     assert scheduler.load() == 0
+
+
+def test_stop_is_at_once_while_a_lone_runs_evaluation_takes_long_aside(tiny_digits, monkeypatch):
+    # The run trains on while step 1's record waits for its evaluation on the other worker; each of those
+    # steps hands control back to the scheduler, so that Stop (and a turn's end) need not wait for it.
+    import threading
+    import time
+
+    from core import training
+    from core.scheduler import Scheduler
+
+    evaluating, release = threading.Event(), threading.Event()
+    check = training._check
+    monkeypatch.setattr(training, "_check", lambda *args: (evaluating.set(), release.wait(30), check(*args))[2])
+    run = classifier_run(CNNSpec(), QUICK.replace(max_steps=1000, eval_every=1000), tiny_digits,
+                         scheduler=Scheduler(slots=2, threads=1))
+    run.start()
+    assert evaluating.wait(10)
+    time.sleep(0.1)  # training goes on meanwhile, its records behind step 1's evaluation (fewer than 200 steps:
+    #                  past that bound training waits for the evaluation, core/pipeline.py)
+    started = time.monotonic()
+    run.stop()
+    assert time.monotonic() - started < 5 and run.job.status == "stopped" and not run.records
+    release.set()

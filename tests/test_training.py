@@ -255,3 +255,25 @@ def test_training_ahead_of_slow_evaluations_holds_only_a_few_copies_of_the_netwo
     pending = sum(not future.done() for future in started)
     assert len(started) <= MAX_EVALUATIONS_AHEAD + 1 and pending <= MAX_EVALUATIONS_AHEAD + 1
     assert [r.step for r in records] == list(range(2, 13))
+
+
+def test_a_step_whose_record_waits_for_its_evaluation_yields_pending_when_asked(tiny_digits):
+    from concurrent.futures import Future
+
+    from core.base import inline
+    from core.pipeline import PENDING
+
+    held = []  # step 1's evaluation, held back until the test runs it; later ones run at once
+
+    def held_aside(task):
+        if held:
+            return inline(task)
+        held.append((task, Future()))
+        return held[0][1]
+    config = ClassifierConfig(eval_every=100, embed_method="none", test_size=50, max_steps=6)
+    steps = train_classifier(CNN(), tiny_digits, config, held_aside, pending=True)
+    assert [next(steps) for _ in range(4)] == [PENDING] * 4  # steps 1-4 trained, step 1's evaluation not done
+    task, future = held[0]
+    future.set_result(task())
+    records = [item for item in steps if item is not PENDING]
+    assert [record.step for record in records] == list(range(1, 7)) and records[0].accuracy is not None
