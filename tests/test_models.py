@@ -1,7 +1,8 @@
 import pytest
 import torch
+from torch import nn
 
-from core.models import CNN, count_parameters, layer_table
+from core.models import CNN, CNNSpec, count_parameters, layer_table
 from core.network_spec import Network, tutorial_blocks
 
 
@@ -31,3 +32,21 @@ def test_layer_table_lists_shapes_and_parameters():
     assert [r["output shape"] for r in rows] == [
         (16, 28, 28), (16, 28, 28), (16, 14, 14), (32, 14, 14), (32, 14, 14), (32, 7, 7), (10,)]
     assert sum(r["parameters"] for r in rows) == count_parameters(CNN())
+
+
+def test_relu_works_in_place_with_the_same_outputs_and_gradients_as_a_plain_one():
+    import copy
+
+    spec = CNNSpec(blocks="8c3-bn-p,16c3-p", fc="32")
+    model = spec.build(0)
+    plain = copy.deepcopy(model)
+    relus = [module for module in plain.modules() if isinstance(module, nn.ReLU)]
+    assert len(relus) == 3 and all(module.inplace for module in relus)  # each block's and the hidden layer's
+    for module in relus:
+        module.inplace = False
+    x = torch.rand(4, 28, 28)
+    outputs = [net(x) for net in (model, plain)]
+    for logits, _ in outputs:
+        logits.sum().backward()
+    assert torch.equal(outputs[0][0], outputs[1][0]) and torch.equal(outputs[0][1], outputs[1][1])
+    assert all(torch.equal(a.grad, b.grad) for a, b in zip(model.parameters(), plain.parameters(), strict=True))
