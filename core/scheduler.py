@@ -14,6 +14,12 @@ fewest runs training now, and that share then waits behind every other. So a stu
 training gets the turns of a student with one, no share waits for ever, and a student waits at
 most a few quanta for each turn.
 
+A turn is measured in the CPU time of its worker's thread, not in wall time: under a class's load a
+step's wall time is mostly waiting (for Python's lock, behind the pages' scripts, for a core), which
+varies from turn to turn and would give some students fewer steps for no fault of theirs. A step
+that ends far past its turn (an evaluation run inline, a t-SNE frame) is its share's debt: the share
+skips a turn for each quantum it owes, so each student gets the same CPU time, evaluations included.
+
 A run that wants no turn before a time (`Job.not_before`: the regression page's pace, a rest between
 steps so that the eye can follow) holds no slot meanwhile: it rests aside, and comes back in line
 when it is due (an idle worker waits until then; a busy one looks at each step's end). Stop works
@@ -47,7 +53,9 @@ from core.base import inline, resolve
 T = TypeVar("T")
 
 MAX_DEFAULT_SLOTS = 4  # more workers than this only fight over Python's lock (each step has Python work)
-QUANTUM_S = 0.5  # a run's turn; a step in progress always finishes first
+QUANTUM_S = 0.5  # a run's turn, in its worker's CPU time; a step in progress always finishes first
+WALL_QUANTA = 4  # ...but no longer than this many quanta of wall time (a run that waits uses no CPU)
+MAX_DEBT_QUANTA = 10  # the most turns a share skips for one long step: it must not wait for minutes
 
 
 class Job(Protocol):
@@ -85,6 +93,7 @@ class Scheduler:
         # Runs waiting for a turn, by share: the share that has waited longest for a turn first, and
         # each share's runs in the order they take its turns.
         self._line: dict[Hashable, deque[Job]] = {}
+        self._debt: dict[Hashable, float] = {}  # CPU seconds a share's turns ran past their quantum
         self._stepping: set[Job] = set()  # runs a worker is advancing now
         self._resting: dict[Job, float] = {}  # runs that want no turn before a time (Job.not_before)
         self._unwanted: set[Job] = set()  # withdrawn while a worker advanced them: not to be put back
@@ -227,6 +236,7 @@ class Scheduler:
                     if more and job not in self._unwanted:
                         self._put_back(job)
                     self._unwanted.discard(job)
+                    self._forget_gone_debts()
                     self._changed.notify_all()
 
     def _for_the_lead(self) -> bool:
@@ -272,34 +282,60 @@ class Scheduler:
     def _next_in_line(self) -> Job:
         """The next run of the share that has waited longest among those with the fewest runs training
         now (a student whose run holds a slot lets another student take the next one); that share then
-        waits behind every other."""
+        waits behind every other. A share that owes a quantum (see _turn) pays it by letting the
+        others go first."""
         training = Counter(share_of(job) for job in self._stepping)
-        share = min(self._line, key=lambda key: training[key])  # min keeps the first of equals: line order
-        runs = self._line.pop(share)
-        job = runs.popleft()
-        if runs:
-            self._line[share] = runs
-        return job
+        while True:
+            share = min(self._line, key=lambda key: training[key])  # min keeps the first of equals: line order
+            runs = self._line.pop(share)
+            if self._debt.get(share, 0.0) >= self.quantum_s and self._line:
+                self._debt[share] -= self.quantum_s
+                self._line[share] = runs  # behind every other share: a turn skipped
+                continue
+            job = runs.popleft()
+            if runs:
+                self._line[share] = runs
+            return job
+
+    def _charge(self, share: Hashable, overrun: float) -> None:
+        """Add a turn's CPU seconds past its quantum to its share's debt (bounded: MAX_DEBT_QUANTA)."""
+        if overrun > 0:
+            self._debt[share] = min(self._debt.get(share, 0.0) + overrun, MAX_DEBT_QUANTA * self.quantum_s)
+
+    def _forget_gone_debts(self) -> None:
+        """Drop the debts of shares with no run left in line, training or resting."""
+        present = {*self._line, *map(share_of, self._stepping), *map(share_of, self._resting)}
+        for share in [share for share in self._debt if share not in present]:
+            del self._debt[share]
 
     def _turn(self, job: Job, count: int) -> bool:
-        """Advance `job` with `count` threads for a quantum (longer while nobody waits) or until its
-        share of threads changes; whether it has more to do."""
-        deadline = time.monotonic() + self.quantum_s
-        while True:
-            with self._changed:
-                if job in self._unwanted:
+        """Advance `job` with `count` threads for a quantum of this thread's CPU time, less what its share
+        owes (longer while nobody waits), or until it rests or its share of threads changes; whether it
+        has more to do. CPU time past the turn's budget becomes its share's debt."""
+        share = share_of(job)
+        with self._changed:
+            budget = self.quantum_s - self._debt.pop(share, 0.0)
+        cpu_start, wall_start = time.thread_time(), time.monotonic()
+        try:
+            while True:
+                with self._changed:
+                    if job in self._unwanted:
+                        return False
+                if not job.step():
                     return False
-            if not job.step():
-                return False
-            if job.not_before > time.monotonic():
-                return True  # it rests: the slot goes to another run meanwhile
-            with self._changed:
-                if self._threads_each() != count:  # a run came or went: take the new share
-                    return True
-                if time.monotonic() >= deadline:
-                    if self._wake_due():
+                if job.not_before > time.monotonic():
+                    return True  # it rests: the slot goes to another run meanwhile
+                with self._changed:
+                    if self._threads_each() != count:  # a run came or went: take the new share
                         return True
-                    deadline = time.monotonic() + self.quantum_s
+                    if (time.thread_time() - cpu_start >= budget
+                            or time.monotonic() - wall_start >= WALL_QUANTA * self.quantum_s):
+                        if self._wake_due():
+                            return True
+                        budget, cpu_start, wall_start = self.quantum_s, time.thread_time(), time.monotonic()
+        finally:
+            with self._changed:
+                self._charge(share, time.thread_time() - cpu_start - budget)
 
 
 def share_of(job: Job) -> Hashable:

@@ -80,6 +80,32 @@ def test_turns_are_shared_by_student_not_by_run(slots):
     assert min(len(job.records) for job in jobs["three runs"]) > 0  # round robin within the student's share
 
 
+def burning(cpu_seconds_of_step, used: list):
+    """A run whose step i keeps its thread busy for cpu_seconds_of_step(i); used[0] sums its CPU time."""
+    for i in range(1, 1_000_000):
+        start = time.thread_time()
+        while time.thread_time() - start < cpu_seconds_of_step(i):
+            pass
+        used[0] += time.thread_time() - start
+        yield i
+
+
+def test_a_student_whose_steps_run_past_their_turn_gets_no_more_cpu_time_than_the_others():
+    # Student "long" has an evaluation-like step, 5 quanta long, every 10 steps; its turns run past their
+    # quantum and it owes the difference: both students get the same CPU time (±15 %), not the same turns.
+    scheduler = Scheduler(slots=1, threads=1, quantum_s=0.01)
+    used = {"long": [0.0], "short": [0.0]}
+    costs = {"long": lambda i: 0.05 if i % 10 == 0 else 0.001, "short": lambda i: 0.001}
+    jobs = [BackgroundRun(burning(costs[student], used[student]), 1_000_000, scheduler) for student in used]
+    for job, student in zip(jobs, used, strict=True):
+        job.share = student
+        job.start()
+    time.sleep(2.0)
+    for job in jobs:
+        job.stop()
+    assert 0.85 <= used["long"][0] / used["short"][0] <= 1.15, used
+
+
 def test_a_student_waits_behind_the_other_students_turns():
     scheduler, first, gate = a_run_on_the_only_slot()
     waiting = [BackgroundRun(steps(1), 1, scheduler) for _ in range(4)]
