@@ -100,23 +100,31 @@ def _joint_probabilities(dist: np.ndarray, perplexity: float, tol: float = 1e-4)
 
 
 def _optimise(p: np.ndarray, y: np.ndarray, phases: list[tuple[float, float, int]]) -> np.ndarray:
-    """Gradient descent with momentum and per-coordinate gains (the original recipe)."""
+    """Gradient descent with momentum and per-coordinate gains (the original recipe). Each iteration
+    passes over the N x N matrices as few times as it can (they are most of a frame's time, and frames
+    run on the training workers): the kernel in place, and one product for the gradient's two sums."""
     n = len(p)
     y = y.astype(np.float32)
     update, gains = np.zeros_like(y), np.ones_like(y)
+    kernel, weights = np.empty((n, n), np.float32), np.empty((n, n), np.float32)
+    with_ones = np.ones((n, 3), np.float32)  # [y, 1]: weights @ with_ones gives weights @ y and the row sums
     for exaggeration, momentum, iterations in phases:
         lr = max(n / exaggeration / 4, 50.0)  # scikit-learn's "auto" learning rate
         target = p * np.float32(exaggeration)
         for _ in range(iterations):
-            num = _squared_distances(y)
-            num += 1
-            np.reciprocal(num, out=num)  # Student-t kernel 1 / (1 + |yi - yj|^2)
-            np.fill_diagonal(num, 0.0)
-            q = num / num.sum()
-            np.maximum(q, 1e-12, out=q)
-            np.subtract(target, q, out=q)
-            q *= num  # (P - Q) * kernel
-            grad = 4.0 * (q.sum(1)[:, None] * y - q @ y)
+            squares = (y * y).sum(1)
+            np.matmul(y, y.T, out=kernel)
+            kernel *= -2
+            kernel += (squares + 1)[:, None]
+            kernel += squares[None, :]
+            np.reciprocal(kernel, out=kernel)  # Student-t kernel 1 / (1 + |yi - yj|^2)
+            np.fill_diagonal(kernel, 0.0)
+            np.multiply(kernel, np.float32(-1 / kernel.sum()), out=weights)  # -Q
+            weights += target
+            weights *= kernel  # (P - Q) * kernel
+            with_ones[:, :2] = y
+            sums = weights @ with_ones
+            grad = 4.0 * (sums[:, 2:] * y - sums[:, :2])
             same_sign = np.sign(grad) == np.sign(update)
             gains = np.maximum(np.where(same_sign, gains * 0.8, gains + 0.2), 0.01)
             update = momentum * update - lr * gains * grad
