@@ -4,6 +4,7 @@ training run in the tests to a few steps, and a throwaway PostgreSQL cluster."""
 from __future__ import annotations
 
 import os
+import re
 import struct
 import time
 from pathlib import Path
@@ -139,3 +140,14 @@ def open_page(page: str | None = None, dataset: str = "digits", lang: str = "en"
         at.switch_page(page)
         at.run()
     return at
+
+
+def markdown_rows(text: str) -> list[list[str]]:
+    """The rows of a table ui.markdown_table wrote, header first, each cell unescaped."""
+    rows = [re.split(r"(?<!\\) \| ", line.strip()[2:-2]) for line in text.splitlines() if line.startswith("| ")]
+    return [[re.sub(r"\\(.)", r"\1", cell) for cell in row] for row in rows]
+
+
+def markdown_tables(where) -> list[list[list[str]]]:
+    """The Markdown tables (ui.markdown_table) an AppTest or one of its parts (at.sidebar) shows, as rows."""
+    return [markdown_rows(element.value) for element in where.markdown if element.value.startswith("| ")]

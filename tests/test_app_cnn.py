@@ -5,7 +5,7 @@ import json
 
 import numpy as np
 
-from tests.conftest import open_page, train
+from tests.conftest import markdown_tables, open_page, train
 from ui.classifier_view import selection_filter
 
 
@@ -31,10 +31,12 @@ def test_home_page_renders(app_env):
 def test_cnn_page_before_training_shows_data_and_network(app_env):
     at = open_page("app_pages/cnn.py")
     assert not at.exception
-    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 7  # seven layers
+    (layers,) = markdown_tables(at.main)
+    assert len(layers) == 1 + 7 and layers[1][:2] == ["conv1.0", "Conv2d"]  # a header and seven layers
     assert at.button(key="cnn.btn.stop").disabled and at.button(key="cnn.btn.continue").disabled
-    assert len(chart_titles(at)) == 1
-    assert chart_titles(at)[0].startswith("label: ")  # only the sample image, no training charts yet
+    assert not chart_titles(at)  # the sample is an image, and no training charts yet: Plotly is not loaded
+    (sample,) = at.get("image")
+    assert sample.proto.imgs[0].caption.startswith("label: ")
 
 
 def test_cnn_page_trains_and_draws_every_chart(app_env):

@@ -2,17 +2,22 @@
 at once and are the network that trains; an impossible network is refused naming its layer instead of
 training; a link carries the network, and a bad one falls back to the tutorial's with the usual notice."""
 
-from tests.conftest import open_page, train
+from tests.conftest import markdown_tables, open_page, train
 from tests.test_app_cnn import chart_titles
 from tests.test_app_share import open_link
 
 CNN_PAGE = "app_pages/cnn.py"
 
 
+def shape_table(at) -> list[list[str]]:
+    """The sidebar's shape table: its rows (layer, output, parameters), the header left out."""
+    (table,) = markdown_tables(at.sidebar)
+    return table[1:]
+
+
 def layers_shown(at) -> list[str]:
     """The sidebar's shape table: its rows' names."""
-    (table,) = at.sidebar.table
-    return list(table.value.index)
+    return [row[0] for row in shape_table(at)]
 
 
 def test_an_added_block_shows_in_the_shape_table_trains_and_differs_from_the_tutorials(app_env):
@@ -24,7 +29,7 @@ def test_an_added_block_shows_in_the_shape_table_trains_and_differs_from_the_tut
     at.checkbox(key="widget.cnn.blocks.3.batch_norm").check().run()
     assert not at.exception
     assert layers_shown(at) == ["input", "block 1", "block 2", "block 3", "classifier"]
-    assert list(at.sidebar.table[0].value.iloc[3]) == ["32 × 3 × 3", "25,696"]  # 32·32·5·5 + 32, and 2·32 for the norm
+    assert shape_table(at)[3] == ["block 3", "32 × 3 × 3", "25,696"]  # 32·32·5·5 + 32, and 2·32 for the norm
     run = train(at, "cnn")
     assert not at.exception and len(run.records) == 12
     assert run.spec.blocks == "16c5-p,32c5-p,32c5-bn-p"

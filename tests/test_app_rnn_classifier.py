@@ -3,7 +3,7 @@
 import json
 
 from core.training import whole_test_accuracy
-from tests.conftest import open_page, train, write_idx
+from tests.conftest import markdown_tables, open_page, train, write_idx
 from tests.test_app_share import open_link
 
 PAGE = "app_pages/rnn_classifier.py"
@@ -25,7 +25,8 @@ def test_page_renders_before_training(app_env):
     at = open_page(PAGE)
     assert not at.exception
     assert at.title[0].value.startswith("RNN")
-    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 2  # the LSTM and the linear layer
+    (layers,) = markdown_tables(at.main)
+    assert [row[1] for row in layers[1:]] == ["LSTM", "Linear"]
     assert at.button(key="rnn_classifier.btn.stop").disabled
     assert at.selectbox(key="widget.rnn_classifier.cell").value == "lstm"
     assert at.select_slider(key="widget.rnn_classifier.lr").value == 0.01  # the seed's

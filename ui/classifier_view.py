@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from html import escape
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 from PIL import Image
 
@@ -22,6 +21,7 @@ from core.runner import FINISHED, STOPPED
 from core.training import whole_test_accuracy
 from ui.charts import loss_chart
 from ui.i18n import t
+from ui.markdown_table import markdown_table
 from ui.timeline import clear_selection, filter_key, generation_key, step_slider
 
 GALLERY_COLUMNS = 12
@@ -37,23 +37,27 @@ def show_before_training(data: ImageData, spec: ModelSpec, seed: int) -> None:
     `data`, its weights drawn from `seed`) as a table of layers."""
     model = spec.build(seed)
     sample, table = st.columns([1, 3])
+    # An image and a Markdown table, not a Plotly chart and a dataframe: a newcomer's browser draws the
+    # page without first loading Plotly's and Arrow's code (README, "A class on one link"); Plotly loads
+    # with the first live chart.
     with sample:
         st.markdown(f"**{t('charts.sample_title')}**")
-        # A Plotly figure (not st.image): the browser loads Plotly now, so the first live chart is instant.
-        st.plotly_chart(figures.image_figure(
-            data.train_x[0].numpy(), title=t("charts.sample_caption", label=data.classes[int(data.train_y[0])]),
-            height=200), key="before_training.sample")
+        st.image(enlarged(data.train_x[0].numpy()),
+                 caption=t("charts.sample_caption", label=data.classes[int(data.train_y[0])]))
         st.caption(t("charts.dataset_size", train=len(data.train_y), test=len(data.test_y)))
     with table:
         st.markdown(f"**{t('charts.architecture_title')}**")
         rows = layer_table(model, data.train_x[:1].float() / 255)
-        frame = pd.DataFrame([{
-            t("charts.col_layer"): row["layer"], t("charts.col_type"): row["type"],
-            t("charts.col_shape"): " × ".join(map(str, row["output shape"])),
-            t("charts.col_params"): row["parameters"],
-        } for row in rows])
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.markdown(markdown_table(
+            [t("charts.col_layer"), t("charts.col_type"), t("charts.col_shape"), t("charts.col_params")],
+            ([row["layer"], row["type"], " × ".join(map(str, row["output shape"])), f"{row['parameters']:,}"]
+             for row in rows), right=[3]))
         st.caption(t("charts.total_params", n=f"{count_parameters(model):,}"))
+
+
+def enlarged(image: np.ndarray, scale: int = 5) -> np.ndarray:
+    """A small greyscale image (H, W) made `scale` times larger with square pixels, as the charts draw it."""
+    return np.kron(image, np.ones((scale, scale), dtype=image.dtype))
 
 
 class ClassifierCharts:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import fields, replace
 
-import pandas as pd
 import streamlit as st
 
 from core.models import CNNSpec
@@ -37,6 +36,7 @@ from core.network_spec import (
 )
 from ui.controls import widget_of
 from ui.i18n import labeller, t
+from ui.markdown_table import markdown_table
 
 KINDS = {"blocks": (ConvBlock, parse_blocks, format_blocks, BLOCK_COUNT[1], ConvBlock(32, 5, pool="max")),
          "fc": (Hidden, parse_hidden, format_hidden, HIDDEN_COUNT[1], Hidden(64))}  # setting -> its layers' facts
@@ -85,10 +85,9 @@ def show_network(blocks: str, fc: str, where) -> None:
         return
     network = Network(parse_blocks(blocks), parse_hidden(fc))
     rows = shape_table(network)
-    where.table(pd.DataFrame({  # a static table: it reads on a phone without scrolling sideways
-        t("network.col_output"): [_dims(row.shape) for row in rows],
-        t("network.col_parameters"): [f"{row.parameters:,}" for row in rows],
-    }, index=pd.Index([_row_name(row.layer, row.index) for row in rows], name=t("network.col_layer"))))
+    where.markdown(markdown_table(  # a small static table: it reads on a phone without scrolling sideways
+        [t("network.col_layer"), t("network.col_output"), t("network.col_parameters")],
+        ([_row_name(row.layer, row.index), _dims(row.shape), f"{row.parameters:,}"] for row in rows), right=[2]))
     where.caption(t("network.total", n=f"{sum(row.parameters for row in rows):,}"))
     where.graphviz_chart(diagram(network, rows), width="stretch")
 

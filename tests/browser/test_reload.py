@@ -58,7 +58,7 @@ def test_a_reload_brings_back_the_run_its_charts_the_kept_runs_continue_and_the_
     open_app(page, app_url, QUICK_RUN)
     train_to_the_end(page)
     drawn = charts(page)
-    assert drawn >= 5  # loss, accuracy, t-SNE, confusion matrix, the sample image in the folded expander
+    assert drawn >= 4  # loss, accuracy, t-SNE, confusion matrix
     cookie = cookie_given(context)
     assert cookie["sameSite"] == "Strict" and cookie["path"] == "/"
     assert 11 * 3600 < cookie["expires"] - time.time() <= 12 * 3600  # a school day
