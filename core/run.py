@@ -96,8 +96,10 @@ class Run:
 
     def train(self) -> Iterator[Any]:
         """Train in the calling thread, yielding each new record (for notebooks and scripts)."""
-        while self.job.step():
-            yield self.job.records[-1]
+        seen = len(self.job.records)
+        while self.job.step():  # a step may add no record (one behind its evaluation) or several (core/pipeline.py)
+            yield from self.job.records[seen:]
+            seen = len(self.job.records)
             time.sleep(max(0.0, self.job.not_before - time.monotonic()))  # a paced run's rest
         if self.job.error is not None:
             raise self.job.error

@@ -122,3 +122,23 @@ def test_stop_is_at_once_while_a_lone_runs_evaluation_takes_long_aside(tiny_digi
     run.stop()
     assert time.monotonic() - started < 5 and run.job.status == "stopped" and not run.records
     release.set()
+
+
+def test_train_yields_every_record_once_in_order_while_evaluations_run_aside(tiny_digits, monkeypatch):
+    import time
+
+    from core import training
+    from core.scheduler import Scheduler
+
+    check = training._check
+    monkeypatch.setattr(training, "_check", lambda *args: (time.sleep(0.2), check(*args))[1])  # slower than steps
+    from core.runner import BackgroundRun
+
+    scheduler = Scheduler(slots=2, threads=1)
+    warm_up = BackgroundRun(iter([1]), 1, scheduler)
+    warm_up.start()
+    assert warm_up.wait(10)  # the workers are up and idle: evaluations go to them, not inline
+    run = classifier_run(CNNSpec(), QUICK.replace(max_steps=12, eval_every=4), tiny_digits, scheduler=scheduler)
+    records = list(run.train())
+    assert [record.step for record in records] == list(range(1, 13))
+    assert [record.step for record in records if record.accuracy is not None] == [1, 4, 8, 12]
