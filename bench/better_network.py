@@ -29,7 +29,7 @@ BETTER = CNNSpec(blocks="32c3-bn-p,64c3-bn-p,128c3-bn-p")  # three conv blocks w
 NETWORKS = {  # name: (network, the settings changed from the page's defaults)
     "tutorial": (CNNSpec(), {}),
     "better": (BETTER, {}),
-    "better, lr falling linearly": (BETTER, {"lr_schedule": "linear"}),  # one more setting on the page
+    "better, the tutorial's constant rate": (BETTER, {"lr_schedule": "constant"}),  # the page's default before
 }
 
 

@@ -25,7 +25,8 @@ def test_the_cnn_page_starts_from_the_tutorial_with_only_the_documented_changes(
     tutorial, page = settings_of(CNNSpec(), ClassifierConfig()), presets.CNN.settings()
     assert (tutorial["epochs"], tutorial["batch_size"], tutorial["lr"], tutorial["optimizer"]) == (1, 50, 0.001, "adam")
     changed = {name for name in page if page[name] != tutorial[name]}
-    assert changed == {"eval_every", "test_size", "embed_every", "embed_points"}  # core/presets.py says why
+    assert changed == {"eval_every", "test_size", "embed_every", "embed_points", "lr_schedule"}  # presets.py says why
+    assert page["lr_schedule"] == "linear"
 
 
 @pytest.mark.parametrize("field,value", [("epochs", 10_000), ("lr", -1.0), ("batch_size", 0),
