@@ -2,6 +2,7 @@
 
 from urllib.parse import parse_qsl
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT_APP, train
@@ -60,4 +61,6 @@ def test_shared_link_round_trips_to_the_same_curves(app_env):
         train(at, "cnn")
     sessions = [at.session_state["cnn.run"] for at in (first, second)]
     assert sessions[0].config == sessions[1].config
-    assert [r.loss for r in sessions[0].records] == [r.loss for r in sessions[1].records]
+    # The same curve to the last bits torch's thread count moves: a lone run trains on both threads and gives
+    # one to each evaluation while it runs (README, "Threads"), so the two runs' thread counts follow timing.
+    assert [r.loss for r in sessions[0].records] == pytest.approx([r.loss for r in sessions[1].records], rel=1e-5)

@@ -35,7 +35,10 @@ def create_lesson(page, app_url: str) -> str:
     """The teacher creates a CNN lesson (students may change the learning rate only); its link."""
     log_in(page, app_url)
     page.get_by_text("Hand out a lesson").click()
-    page.get_by_role("textbox", name="Task").fill(TASK)
+    task = page.get_by_role("textbox", name="Task")
+    task.fill(TASK)
+    task.blur()  # the text area sends its text now: a click on Create during that rerun could be lost
+    wait_until_idle(page)
     page.get_by_role("button", name="Create lesson").click()
     page.get_by_text("Scan to open the lesson").wait_for(timeout=60_000)
     wait_until_idle(page)
