@@ -6,6 +6,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.steps import CNN_HEADING, IDLE, assert_no_exception, open_app, wait_until_idle
 
@@ -73,7 +74,10 @@ def test_a_reload_brings_back_the_run_its_charts_the_kept_runs_continue_and_the_
     page.goto(f"{app_url}/{SLOW_RUN}")
     wait_until_idle(page, 60_000)
     page.get_by_role("button", name="Train", exact=True).click()
-    page.wait_for_selector(f"{CHART} >> text=Training loss", timeout=60_000)
+    # Not the loss chart: the first run's is still on the page until the rerun replaces it. Stop enabled is the
+    # new run's page, and a step shown is a record of it (stopped before its first, it would have none to list).
+    expect(stop_button(page)).to_be_enabled(timeout=60_000)
+    page.wait_for_selector("[data-testid='stProgress'] >> text=/Step [1-9]/", timeout=60_000)
     stop_button(page).click()
     page.wait_for_selector("text=Stopped. Nothing is lost", timeout=60_000)
     wait_until_idle(page)
