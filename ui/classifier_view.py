@@ -16,6 +16,7 @@ from PIL import Image
 from core import figures, series
 from core.data import ImageData
 from core.models import ModelSpec, count_parameters, layer_table
+from core.preprocess import for_display
 from core.run import Run, WholeTest
 from core.runner import FINISHED, STOPPED
 from core.training import whole_test_accuracy
@@ -25,6 +26,7 @@ from ui.markdown_table import markdown_table
 from ui.timeline import clear_selection, filter_key, generation_key, step_slider
 
 GALLERY_COLUMNS = 12
+SAMPLE_SIDE_PX = 140  # the sample image before training, its pixels square
 RIGHT_COLOUR, WRONG_COLOUR = "#15803d", "#dc2626"
 GALLERY_STYLE = (  # once per gallery, not on each of its images
     f".livelab-gallery{{display:grid;gap:0.5rem;grid-template-columns:repeat({GALLERY_COLUMNS},minmax(0,1fr))}}"
@@ -42,7 +44,7 @@ def show_before_training(data: ImageData, spec: ModelSpec, seed: int) -> None:
     # with the first live chart.
     with sample:
         st.markdown(f"**{t('charts.sample_title')}**")
-        st.image(enlarged(data.train_x[0].numpy()),
+        st.image(for_display(data.train_x[0].numpy() / 255, SAMPLE_SIDE_PX),
                  caption=t("charts.sample_caption", label=data.classes[int(data.train_y[0])]))
         st.caption(t("charts.dataset_size", train=len(data.train_y), test=len(data.test_y)))
     with table:
@@ -53,11 +55,6 @@ def show_before_training(data: ImageData, spec: ModelSpec, seed: int) -> None:
             ([row["layer"], row["type"], " × ".join(map(str, row["output shape"])), f"{row['parameters']:,}"]
              for row in rows), right=[3]))
         st.caption(t("charts.total_params", n=f"{count_parameters(model):,}"))
-
-
-def enlarged(image: np.ndarray, scale: int = 5) -> np.ndarray:
-    """A small greyscale image (H, W) made `scale` times larger with square pixels, as the charts draw it."""
-    return np.kron(image, np.ones((scale, scale), dtype=image.dtype))
 
 
 class ClassifierCharts:
