@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ui import app_sidebar, student
+from ui import app_sidebar, student, tcp_nodelay
 from ui.i18n import t
 from ui.navigation import HOME, PAGES
 
+tcp_nodelay.apply()  # before the next visitor connects: Streamlit's own socket left Nagle on (ui/tcp_nodelay.py)
 st.set_page_config(page_title="Live Lab", page_icon="🧪", layout="wide")
 student.attach()  # whose tab this is: their runs, kept runs, name and settings, after a reload too
 app_sidebar.draw()  # language first: the page titles below are translated
