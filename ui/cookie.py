@@ -1,11 +1,17 @@
-"""A cookie set from the page: our own small component (ui/cookie.js, built like ui/canvas.py), because
-Streamlit reads cookies (`st.context.cookies`, from the request that opened the session's WebSocket)
-but cannot set one. The cookie is first-party, `SameSite=Strict` (another site's page never sends it),
-`Secure` on HTTPS, for the app's path; the browser has it from its next page load on.
+"""A cookie set from the page, because Streamlit reads cookies (`st.context.cookies`, from the request that
+opened the session's WebSocket) but cannot set one. The cookie is first-party, `SameSite=Strict` (another
+site's page never sends it), `Secure` on HTTPS, for the app's path; the browser has it from its next page
+load on.
+
+The script (ui/cookie.js) runs through `st.html`, in the page itself. It was a component of our own
+(`st.components.v2`), like the canvas: a newcomer's browser then had to fetch and compile the component
+runtime and Arrow's code (about 200 kB) before Streamlit showed the home page: 0.35 s of the 2 s a fresh
+Chromium took on this project's machine.
 """
 
 from __future__ import annotations
 
+import json
 from email.utils import formatdate
 from functools import cache
 from pathlib import Path
@@ -14,14 +20,15 @@ import streamlit as st
 
 
 @cache
-def _component():
-    js = (Path(__file__).parent / "cookie.js").read_text(encoding="utf-8")
-    return st.components.v2.component("livelab_cookie", js=js)
+def _script() -> str:
+    lines = (Path(__file__).parent / "cookie.js").read_text(encoding="utf-8").splitlines()
+    return "\n".join(line for line in lines if not line.startswith("//"))
 
 
-def set_cookie(name: str, value: str, expires: float, key: str) -> None:
+def set_cookie(name: str, value: str, expires: float) -> None:
     """Give the browser the cookie `name`=`value` until `expires` (time.time()). Draws nothing; place
     it where an empty element does not show (the end of the sidebar)."""
     base = st.get_option("server.baseUrlPath").strip("/")
-    _component()(key=key, data={"name": name, "value": value, "expires": formatdate(expires, usegmt=True),
-                                "path": f"/{base}"}, width="content", height="content")
+    wanted = json.dumps({"name": name, "value": value, "expires": formatdate(expires, usegmt=True),
+                         "path": f"/{base}"}).replace("<", "\\u003c")  # never a "</script>" inside the script
+    st.html(f"<script>{_script().replace('WANTED_COOKIE', wanted)}</script>", unsafe_allow_javascript=True)

@@ -90,7 +90,7 @@ def welcome() -> None:
     cookie = st.session_state.get(COOKIE_KEY)
     if cookie is not None:
         with st.sidebar:
-            set_cookie(identities.COOKIE, cookie[0], cookie[1], key="student.cookie_writer")
+            set_cookie(identities.COOKIE, cookie[0], cookie[1])
 
 
 def current() -> StudentState:
