@@ -35,7 +35,7 @@ def test_cnn_page_before_training_shows_data_and_network(app_env):
     assert len(layers) == 1 + 7 and layers[1][:2] == ["conv1.0", "Conv2d"]  # a header and seven layers
     assert at.button(key="cnn.btn.stop").disabled and at.button(key="cnn.btn.continue").disabled
     assert not chart_titles(at)  # the sample is an image, and no training charts yet: Plotly is not loaded
-    (sample,) = at.get("image")
+    (sample,) = at.main.get("image")  # the sidebar has the network's diagram
     assert sample.proto.imgs[0].caption.startswith("label: ")
 
 

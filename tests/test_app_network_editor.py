@@ -2,6 +2,10 @@
 at once and are the network that trains; an impossible network is refused naming its layer instead of
 training; a link carries the network, and a bad one falls back to the tutorial's with the usual notice."""
 
+import base64
+import re
+from html import unescape
+
 from tests.conftest import markdown_tables, open_page, train
 from tests.test_app_cnn import chart_titles
 from tests.test_app_share import open_link
@@ -20,6 +24,15 @@ def layers_shown(at) -> list[str]:
     return [row[0] for row in shape_table(at)]
 
 
+def diagram_lines(at) -> list[str]:
+    """The sidebar's network diagram (an SVG image): its lines of text, top to bottom."""
+    (diagram,) = at.sidebar.get("image")
+    url = diagram.proto.imgs[0].url
+    assert url.startswith("data:image/svg+xml;base64,")
+    svg = base64.b64decode(url.split(",", 1)[1]).decode()
+    return [unescape(text) for text in re.findall(r"<text [^>]*>([^<]*)</text>", svg)]
+
+
 def test_an_added_block_shows_in_the_shape_table_trains_and_differs_from_the_tutorials(app_env):
     at = open_page(CNN_PAGE)
     at.selectbox(key="widget.cnn.embed_method").set_value("pca").run()
@@ -30,6 +43,8 @@ def test_an_added_block_shows_in_the_shape_table_trains_and_differs_from_the_tut
     assert not at.exception
     assert layers_shown(at) == ["input", "block 1", "block 2", "block 3", "classifier"]
     assert shape_table(at)[3] == ["block 3", "32 × 3 × 3", "25,696"]  # 32·32·5·5 + 32, and 2·32 for the norm
+    assert diagram_lines(at)[-6:] == ["block 3: 32 filters 5×5,", "Batch norm, ReLU,", "max-pool 2×2", "32 × 3 × 3",
+                                      "classifier", "10"]  # the diagram follows, each title wrapped at its commas
     run = train(at, "cnn")
     assert not at.exception and len(run.records) == 12
     assert run.spec.blocks == "16c5-p,32c5-p,32c5-bn-p"

@@ -34,6 +34,7 @@ from core.network_spec import (
     parse_hidden,
     shape_table,
 )
+from ui.chain_diagram import chain_svg
 from ui.controls import widget_of
 from ui.i18n import labeller, t
 from ui.markdown_table import markdown_table
@@ -89,7 +90,7 @@ def show_network(blocks: str, fc: str, where) -> None:
         [t("network.col_layer"), t("network.col_output"), t("network.col_parameters")],
         ([_row_name(row.layer, row.index), _dims(row.shape), f"{row.parameters:,}"] for row in rows), right=[2]))
     where.caption(t("network.total", n=f"{sum(row.parameters for row in rows):,}"))
-    where.graphviz_chart(diagram(network, rows), width="stretch")
+    where.image(chain_svg(diagram(network, rows)), alt=t("network.diagram_alt"))
 
 
 def refusal(blocks: str, fc: str) -> str | None:
@@ -113,24 +114,22 @@ def features_name(spec: CNNSpec) -> str:
     return _row_name(*spec.network.features_layer())
 
 
-def diagram(network: Network, rows) -> str:
-    """The blocks and layers, top to bottom, as Graphviz's DOT: each box says what it does and what comes out."""
-    nodes = [f"{t('network.layer.input')}\\n{_dims(rows[0].shape)}"]
+def diagram(network: Network, rows) -> list[tuple[str, str]]:
+    """The blocks and layers, top to bottom, each as what it does and the shape of what comes out."""
+    boxes = [(t("network.layer.input"), _dims(rows[0].shape))]
     for row, block in zip(rows[1:], network.blocks, strict=False):
         parts = [t("network.diagram_conv", n=block.channels, k=block.kernel),
                  *([t("network.batch_norm")] if block.batch_norm else []),
                  labeller("network.options.activation")(block.activation),
                  *([labeller("network.options.pool")(block.pool)] if block.pool != "none" else []),
                  *([_dropout(block.dropout)] if block.dropout else [])]
-        nodes.append(f"{_row_name('block', row.index)}: {', '.join(parts)}\\n{_dims(row.shape)}")
+        boxes.append((f"{_row_name('block', row.index)}: {', '.join(parts)}", _dims(row.shape)))
     for row, layer in zip(rows[1 + len(network.blocks):], network.hidden, strict=False):
         parts = [labeller("network.options.activation")(layer.activation),
                  *([_dropout(layer.dropout)] if layer.dropout else [])]
-        nodes.append(f"{_row_name('hidden', row.index)}: {', '.join(parts)}\\n{_dims(row.shape)}")
-    nodes.append(f"{t('network.layer.classifier')}\\n{_dims(rows[-1].shape)}")
-    lines = [f'  n{i} [label="{label}"];' for i, label in enumerate(nodes)]
-    edges = " -> ".join(f"n{i}" for i in range(len(nodes)))
-    return "digraph {\n  node [shape=box, fontsize=10];\n" + "\n".join(lines) + f"\n  {edges};\n}}"
+        boxes.append((f"{_row_name('hidden', row.index)}: {', '.join(parts)}", _dims(row.shape)))
+    boxes.append((t("network.layer.classifier"), _dims(rows[-1].shape)))
+    return boxes
 
 
 def _dropout(rate: float) -> str:
