@@ -28,13 +28,17 @@ The load run (default), in order:
      student's rate over the fastest's; and the class throughput, the steps per second summed over
      the class, against a plain torch loop's steps per second (bench/plain_loop.py: the CNN page's
      defaults, --plain-steps steps, on the app's training threads), measured before the server
-     starts (step 0). The class's steps include the evaluations' time; their share is not separated.
+     starts (step 0). The class's steps include the evaluations' time; --profile gives their share of
+     the server's CPU (below).
      The text is as fresh as the page's last redraw (0.5 s or more when drawing is slow). A run that
      ends inside the window is marked: its rate undercounts it.
   5. 10 s into the window, a newcomer (a fresh Chromium context) opens the home page and then the
      CNN page; both times are printed (drawn = script finished and the title / an enabled Train).
      Then the same as a protocol tab: the server's part of those times, without loading the frontend
      or drawing it (on a hosted app the newcomer's browser does that on their own machine).
+     With --profile, py-spy samples the server's threads over the whole window (bench/server_profile.py)
+     and the share of its CPU spent on training steps, evaluations, t-SNE frames and pages is printed
+     (py-spy costs some CPU itself: take the other figures from a run without it).
   6. the server's RSS (at the end and at its peak) and the cores it used over the window; the same
      for the browsers (every Chromium process: CPU, and RSS and PSS summed, since they share pages),
      this benchmark process, Playwright's node driver, and what the rest of the machine used.
@@ -124,6 +128,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import procstat  # noqa: E402
 from bench.plain_loop import plain_loop  # noqa: E402
+from bench.server_profile import ServerProfile  # noqa: E402
 from bench.startup import first_visit, server_environment  # noqa: E402
 from bench.streamlit_client import PROGRESS, EventLoopThread, Progress, Redraw, Tab, knock  # noqa: E402
 from tests.browser import harness  # noqa: E402
@@ -233,6 +238,9 @@ def parse_args() -> argparse.Namespace:
                         help="server.disconnectedSessionTTL: seconds a closed tab's session is kept (Streamlit: 120)")
     parser.add_argument("--port", type=int, default=None, help="the server's port (default: a free one)")
     parser.add_argument("--max-steps", type=int, default=None, help="cap every training run (LIVELAB_MAX_STEPS)")
+    parser.add_argument("--profile", action="store_true",
+                        help="sample the server with py-spy over the window and print where its CPU went: training "
+                             "steps, evaluations, t-SNE frames, pages")
     parser.add_argument("--plain-steps", type=int, default=300,
                         help="steps of the plain loop the class throughput is set against (0: leave it out)")
     parser.add_argument("--memory", action="store_true", help="measure memory per student instead (see above)")
@@ -325,6 +333,7 @@ def window(args, server: harness.Server, browser, watch: procstat.Watch, student
     """Steps 4-6: progress over the window, a newcomer in it, what everything cost in it."""
     start, machine = {group: watch.now(group) for group in watch.groups}, procstat.machine_cpu_seconds()
     first = students.progress()
+    profile = ServerProfile.start(server.pid, args.train_seconds) if args.profile else None
     time.sleep(min(NEWCOMER_AFTER_S, args.train_seconds / 3))
     home, cnn = first_visit(browser, server.url, query_of(args))
     print(f"newcomer   during the load: home drawn {home:.2f} s, CNN page drawn {cnn:.2f} s", flush=True)
@@ -336,6 +345,8 @@ def window(args, server: harness.Server, browser, watch: procstat.Watch, student
     end = {group: watch.now(group) for group in watch.groups}
     machine = procstat.machine_cpu_seconds() - machine
     print_progress(first, last, plain_rate)
+    if profile is not None:
+        print(f"profile    the server's CPU over the window (py-spy): {profile.summary()}", flush=True)
     seconds = end["server"].at - start["server"].at
     cores = {group: end[group].cores_since(start[group]) for group in watch.groups}
     rss, browsers = end["server"].rss, end["browsers"]

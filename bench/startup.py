@@ -3,6 +3,7 @@ nothing for 10.6-11.3 s on its first visit" (target: <= 3 s).
 
     python bench/startup.py                   # 3 fresh servers, bundled digits
     python bench/startup.py --repeat 5 --data mnist --root DIR
+    python bench/startup.py --repeat 1 --newcomers 7      # + 7 newcomers on the warm server, one at a time
 
 Each repeat starts a new `streamlit run app.py` process (through the tests' browser harness) and times:
   start -> health   the process is started until it answers /_stcore/health
@@ -13,6 +14,9 @@ Each repeat starts a new `streamlit run app.py` process (through the tests' brow
                     enabled (its dataset loaded)
 Chromium is started once, before the first server, so its own start-up is not counted; each repeat
 uses a fresh browser context (no cache, no cookies). The median of each column closes the output.
+With --newcomers N, after each first visit N more fresh contexts open the home page and then the CNN
+page on that warm server, one after another (what a newcomer's browser costs when nothing else runs),
+and their medians are printed too.
 """
 
 from __future__ import annotations
@@ -52,14 +56,15 @@ def first_visit(browser, url: str, query: str, timeout_ms: int = 300_000) -> tup
         context.close()
 
 
-def one_start(browser, env: dict[str, str], query: str) -> tuple[float, float, float]:
-    """(start -> health, health -> home drawn, -> CNN page drawn) for one fresh server."""
+def one_start(browser, env: dict[str, str], query: str, newcomers: int = 0) -> tuple[tuple[float, float, float], list]:
+    """(start -> health, health -> home drawn, -> CNN page drawn) for one fresh server, and then
+    `newcomers` (home drawn, CNN page drawn) on it once warm."""
     start = time.perf_counter()
     server = harness.start_server(env)
     try:
         healthy = time.perf_counter() - start
         home, cnn = first_visit(browser, server.url, query)
-        return healthy, home, cnn
+        return (healthy, home, cnn), [first_visit(browser, server.url, query) for _ in range(newcomers)]
     finally:
         harness.stop_server(server)
 
@@ -69,18 +74,27 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="fresh servers to time")
     parser.add_argument("--data", default="digits", choices=("digits", "mnist"))
     parser.add_argument("--root", default=None, help="data folder holding MNIST/raw (the app's LIVELAB_DATA_DIR)")
+    parser.add_argument("--newcomers", type=int, default=0, help="fresh contexts timed on each warm server")
     args = parser.parse_args()
     query = f"dataset={args.data}&lang=en"
     columns: list[tuple[float, float, float]] = []
+    warm: list[tuple[float, float]] = []
     with harness.chromium() as browser:
         for repeat in range(1, args.repeat + 1):
-            healthy, home, cnn = one_start(browser, server_environment(args.root), query)
+            (healthy, home, cnn), newcomers = one_start(browser, server_environment(args.root), query, args.newcomers)
             columns.append((healthy, home, cnn))
+            warm.extend(newcomers)
             print(f"startup   repeat {repeat}: start -> health {healthy:.2f} s, health -> home drawn {home:.2f} s, "
                   f"-> CNN page drawn {cnn:.2f} s", flush=True)
+            if newcomers:
+                print("newcomers on the warm server: " + ", ".join(f"{h:.2f} s / {c:.2f} s" for h, c in newcomers),
+                      flush=True)
     healthy, home, cnn = (statistics.median(column) for column in zip(*columns, strict=True))
     print(f"startup   median of {len(columns)} ({args.data}): start -> health {healthy:.2f} s, health -> home drawn "
           f"{home:.2f} s, -> CNN page drawn {cnn:.2f} s")
+    if warm:
+        home, cnn = (statistics.median(column) for column in zip(*warm, strict=True))
+        print(f"newcomers median of {len(warm)} on a warm server: home drawn {home:.2f} s, CNN page drawn {cnn:.2f} s")
 
 
 if __name__ == "__main__":

@@ -4,9 +4,9 @@ site's page never sends it), `Secure` on HTTPS, for the app's path; the browser 
 load on.
 
 The script (ui/cookie.js) runs through `st.html`, in the page itself. It was a component of our own
-(`st.components.v2`), like the canvas: a newcomer's browser then had to fetch and compile the component
-runtime and Arrow's code (about 200 kB) before Streamlit showed the home page: 0.35 s of the 2 s a fresh
-Chromium took on this project's machine.
+(`st.components.v2`), like the canvas: a newcomer's browser then fetched and compiled the component runtime
+and Arrow's code (about 200 kB) before Streamlit showed the home page, on cores a training class keeps busy
+(README, "A class on one server").
 """
 
 from __future__ import annotations
