@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import app_sidebar, student, tcp_nodelay
+from ui import app_sidebar, chart_code, student, tcp_nodelay
 from ui.i18n import t
 from ui.navigation import HOME, PAGES
 
@@ -13,11 +13,14 @@ app_sidebar.draw()  # language first: the page titles below are translated
 pages = [st.Page(p.script, title=t(f"{p.key}.nav"), icon=p.icon, default=True) if p is HOME else
          st.Page(p.script, title=t(f"{p.key}.nav"), icon=p.icon, url_path=p.url_path) for p in PAGES]
 page = st.navigation(pages)
-if page.url_path != pages[PAGES.index(HOME)].url_path:  # the home page needs no torch: it draws first
+on_home = page.url_path == pages[PAGES.index(HOME)].url_path
+if not on_home:  # the home page needs no torch: it draws first
     app_sidebar.use_torch_here()
 try:
     page.run()
 finally:
     student.keep()  # what this run changed, for the student's other tabs and their next reload
+if not on_home:
+    chart_code.load_in_background()  # Plotly's code, once the page is drawn: the first Train click need not wait
 student.welcome()  # a browser new to the server is given its identity (an empty element, last in the sidebar)
 app_sidebar.start_preload()  # once per server process

@@ -129,7 +129,8 @@ def bare_page_run(data: ImageData):
 def first_point_latency(data_name: str, root: str | None, repeat: int) -> None:
     """Seconds from the Train click to the first loss point on screen (server warm, data loaded), a few
     times on one server: each time the run is reset and the page drawn again before the next click. The
-    page's first click also waits for the browser to load Plotly (the page draws no chart before it)."""
+    page's first click draws the page's first Plotly chart: its code was loaded once the page was drawn
+    (ui/chart_code.py), but runs for the first time."""
     chart = "[data-testid='stPlotlyChart'] >> text=Training loss"
     seconds = []
     with app_in_chromium(data_name, "cnn", **({"LIVELAB_DATA_DIR": root} if root else {})) as page:
@@ -145,7 +146,7 @@ def first_point_latency(data_name: str, root: str | None, repeat: int) -> None:
             page.wait_for_selector(IDLE, timeout=60_000)
             page.wait_for_timeout(2000)
     print(f"latency   click Train -> first loss point on screen (Chromium on this machine): the page's first "
-          f"{seconds[0]:.2f} s (its browser loads Plotly then), later ones median "
+          f"{seconds[0]:.2f} s (its first Plotly chart), later ones median "
           f"{statistics.median(seconds[1:]):.2f} s "
           f"(all {', '.join(f'{s:.2f}' for s in seconds)})")
 

@@ -86,3 +86,20 @@ def test_leaving_mid_run_and_coming_back_keeps_the_history(browser_page, app_url
     done, total = progress(page)
     assert done == total
     assert_no_exception(page)
+
+
+PLOTLY_LOADED = "() => performance.getEntriesByType('resource').some(r => /\\/PlotlyChart\\.[^/]*\\.js$/.test(r.name))"
+
+
+def test_a_training_page_loads_plotlys_code_once_drawn_and_the_home_page_does_not(browser_page, app_url):
+    page = browser_page
+    open_app(page, app_url, "?lang=en")
+    page.wait_for_timeout(3000)  # idle: the home page has no chart to come, and loads no chart code
+    assert not page.evaluate(PLOTLY_LOADED)
+    open_app(page, app_url, "cnn?lang=en")
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 0  # no chart before training...
+    page.wait_for_function("() => window.livelabChartCode === 'loaded'", timeout=30_000)  # ...yet its code is
+    assert page.evaluate(PLOTLY_LOADED)  # Streamlit's own chunk for Plotly charts, which the first chart will find
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_selector("[data-testid='stPlotlyChart'] >> text=Training loss", timeout=30_000)
+    assert_no_exception(page)
