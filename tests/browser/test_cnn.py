@@ -1,4 +1,5 @@
-"""The CNN page in a real browser: press Train, see the loss chart and the accuracy update."""
+"""The CNN page in a real browser: its chart code loads once it is drawn; press Train, see the loss chart and the
+accuracy update."""
 
 import re
 
@@ -8,6 +9,7 @@ from tests.browser.steps import assert_no_exception, open_app, wait_until_idle
 
 pytestmark = pytest.mark.browser
 ACCURACY = re.compile(r"Test accuracy: \d+\.\d%")
+PLOTLY_LOADED = "() => performance.getEntriesByType('resource').some(r => /\\/PlotlyChart\\.[^/]*\\.js$/.test(r.name))"
 
 
 def accuracy_points(page) -> list[float]:
@@ -21,8 +23,14 @@ def accuracy_points(page) -> list[float]:
 
 def test_train_shows_loss_and_accuracy_updating(browser_page, app_url):
     page = browser_page
+    open_app(page, app_url)
+    page.wait_for_timeout(1000)  # idle: the home page has no chart to come, and loads no chart code
+    assert not page.evaluate(PLOTLY_LOADED)
     open_app(page, app_url, "cnn")
     assert_no_exception(page)
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 0  # no chart before training...
+    page.wait_for_function("() => window.livelabChartCode === 'loaded'", timeout=30_000)  # ...yet its code is
+    assert page.evaluate(PLOTLY_LOADED)  # Streamlit's own chunk for Plotly charts, which the first chart will find
     page.get_by_role("button", name="Train", exact=True).click()
     # Both charts appear (a run of 40 small steps may be over by the time they do).
     page.wait_for_selector("[data-testid='stPlotlyChart'] >> text=Training loss", timeout=30_000)
@@ -87,19 +95,3 @@ def test_leaving_mid_run_and_coming_back_keeps_the_history(browser_page, app_url
     assert done == total
     assert_no_exception(page)
 
-
-PLOTLY_LOADED = "() => performance.getEntriesByType('resource').some(r => /\\/PlotlyChart\\.[^/]*\\.js$/.test(r.name))"
-
-
-def test_a_training_page_loads_plotlys_code_once_drawn_and_the_home_page_does_not(browser_page, app_url):
-    page = browser_page
-    open_app(page, app_url, "?lang=en")
-    page.wait_for_timeout(3000)  # idle: the home page has no chart to come, and loads no chart code
-    assert not page.evaluate(PLOTLY_LOADED)
-    open_app(page, app_url, "cnn?lang=en")
-    assert page.locator("[data-testid='stPlotlyChart']").count() == 0  # no chart before training...
-    page.wait_for_function("() => window.livelabChartCode === 'loaded'", timeout=30_000)  # ...yet its code is
-    assert page.evaluate(PLOTLY_LOADED)  # Streamlit's own chunk for Plotly charts, which the first chart will find
-    page.get_by_role("button", name="Train", exact=True).click()
-    page.wait_for_selector("[data-testid='stPlotlyChart'] >> text=Training loss", timeout=30_000)
-    assert_no_exception(page)
