@@ -3,12 +3,11 @@ at once and are the network that trains; an impossible network is refused naming
 training; a link carries the network, and a bad one falls back to the tutorial's with the usual notice."""
 
 import base64
-import re
-from html import unescape
 
 from tests.conftest import markdown_tables, open_page, train
 from tests.test_app_cnn import chart_titles
 from tests.test_app_share import open_link
+from tests.test_chain_diagram import texts
 
 CNN_PAGE = "app_pages/cnn.py"
 
@@ -29,8 +28,7 @@ def diagram_lines(at) -> list[str]:
     (diagram,) = at.sidebar.get("image")
     url = diagram.proto.imgs[0].url
     assert url.startswith("data:image/svg+xml;base64,")
-    svg = base64.b64decode(url.split(",", 1)[1]).decode()
-    return [unescape(text) for text in re.findall(r"<text [^>]*>([^<]*)</text>", svg)]
+    return texts(base64.b64decode(url.split(",", 1)[1]).decode())
 
 
 def test_an_added_block_shows_in_the_shape_table_trains_and_differs_from_the_tutorials(app_env):

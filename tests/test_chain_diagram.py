@@ -8,6 +8,7 @@ from ui.chain_diagram import MAX_LINE_PX, chain_svg, text_width, wrapped
 
 
 def texts(svg: str) -> list[str]:
+    """An SVG's lines of text, top to bottom, as a student reads them."""
     return [unescape(text) for text in re.findall(r"<text [^>]*>([^<]*)</text>", svg)]
 
 
