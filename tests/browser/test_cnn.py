@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser.steps import assert_no_exception, open_app, wait_until_idle
+from tests.browser.steps import SLOW_RUN, assert_no_exception, open_app, wait_until_idle
 
 pytestmark = pytest.mark.browser
 ACCURACY = re.compile(r"Test accuracy: \d+\.\d%")
@@ -48,9 +48,6 @@ def test_train_shows_loss_and_accuracy_updating(browser_page, app_url):
                            timeout=15_000)
     assert page.evaluate("() => getComputedStyle(document.querySelector('.livelab-gallery')).display") == "grid"
     assert_no_exception(page)
-
-
-SLOW_RUN = "cnn?batch_size=512&eval_every=10&lang=en"  # a few dozen slow steps: time to click mid-run
 
 
 def progress(page) -> tuple[int, int]:

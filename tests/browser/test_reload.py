@@ -8,12 +8,11 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.steps import CNN_HEADING, IDLE, assert_no_exception, open_app, wait_until_idle
+from tests.browser.steps import CNN_HEADING, IDLE, SLOW_RUN, assert_no_exception, open_app, wait_until_idle
 
 pytestmark = pytest.mark.browser
 CHART = "[data-testid='stPlotlyChart']"
 QUICK_RUN = "cnn?eval_every=10&embed_every=10&lang=en"  # 40 steps (BROWSER_MAX_STEPS), with every chart
-SLOW_RUN = "cnn?batch_size=512&eval_every=10&lang=en"  # a few dozen slow steps: time to click mid-run
 LONG_RUN = ("cnn?batch_size=512&blocks=64c5-p,64c5-p&eval_every=500&embed_method=none&epochs=10"
             "&lang=en")  # busy for the whole cap: time to open a second tab and watch it follow
 COOKIE = "livelab_student"
