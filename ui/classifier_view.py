@@ -14,7 +14,7 @@ import streamlit as st
 from PIL import Image
 
 from core import figures, series
-from core.data import ImageData
+from core.data import ImageData, as_float
 from core.models import ModelSpec, count_parameters, layer_table
 from core.preprocess import for_display
 from core.run import Run, WholeTest
@@ -38,18 +38,19 @@ def show_before_training(data: ImageData, spec: ModelSpec, seed: int) -> None:
     """A sample training image with its label, and the network (`spec`, one output per class of
     `data`, its weights drawn from `seed`) as a table of layers."""
     model = spec.build(seed)
+    first = as_float(data.train_x[:1])  # the network's input: the first training image, in [0, 1]
     sample, table = st.columns([1, 3])
     # An image and a Markdown table, not a Plotly chart and a dataframe: a newcomer's browser draws the
     # page without first loading Plotly's and Arrow's code (README, "A class on one link"); Plotly loads
     # with the first live chart.
     with sample:
         st.markdown(f"**{t('charts.sample_title')}**")
-        st.image(for_display(data.train_x[0].numpy() / 255, SAMPLE_SIDE_PX),
+        st.image(for_display(first[0].numpy(), SAMPLE_SIDE_PX),
                  caption=t("charts.sample_caption", label=data.classes[int(data.train_y[0])]))
         st.caption(t("charts.dataset_size", train=len(data.train_y), test=len(data.test_y)))
     with table:
         st.markdown(f"**{t('charts.architecture_title')}**")
-        rows = layer_table(model, data.train_x[:1].float() / 255)
+        rows = layer_table(model, first)
         st.markdown(markdown_table(
             [t("charts.col_layer"), t("charts.col_type"), t("charts.col_shape"), t("charts.col_params")],
             ([row["layer"], row["type"], " × ".join(map(str, row["output shape"])), f"{row['parameters']:,}"]
