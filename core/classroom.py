@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime
 
 from core import environment
-from core.lesson import ServerSecret, server_secret
+from core.lesson import PROCESS_SECRET, ServerSecret, server_secret
 from core.registry import ENDED, Registry, RunRow, student_label
 from core.results import Result, ResultsStore, default_url, this_server
 from core.run import Run
@@ -21,6 +21,7 @@ from core.run_history import Summary
 
 ANONYMOUS = "Student {n}"  # the stored name of a student who typed none (the board translates its own)
 PUBLISH_S = 5.0  # how often this server's runs are published for the boards of servers sharing its database
+SECRET_RETRY_S = 30.0  # how often a server signing lessons with its process's own key asks its database again
 
 
 class Classroom:
@@ -30,13 +31,24 @@ class Classroom:
         self.step_cap: int | None = None  # the teacher's cap on the steps of runs started from now on
         self.server = server or this_server()  # which server this is, where several share the database
         self._secret: ServerSecret | None = None
+        self._secret_asked = 0.0  # when the database was last asked for the lesson key (time.monotonic())
 
-    def lesson_secret(self) -> ServerSecret:
-        """The key lesson links are signed with (core/lesson.py), found once per process: links made and
-        checked here all use the same one."""
-        if self._secret is None:
-            self._secret = server_secret(self.store.lesson_secret)
-        return self._secret
+    def lesson_secret(self, ask_again: bool = False) -> ServerSecret:
+        """The key new lesson links are signed with (core/lesson.py). A lasting one (the environment's or the
+        database's) is found once per process. While the database cannot keep one, it is the process's own, and
+        the database is asked again after SECRET_RETRY_S, or now with `ask_again` (it has just answered): a
+        database that was down at the first link checked must not leave the process signing with a key that
+        its restart, and the class's other servers, do not know."""
+        secret, now = self._secret, time.monotonic()
+        if secret is None or (not secret.lasting and (ask_again or now - self._secret_asked >= SECRET_RETRY_S)):
+            secret = self._secret = server_secret(self.store.lesson_secret)
+            self._secret_asked = now
+        return secret
+
+    def lesson_keys(self) -> tuple[bytes, ...]:
+        """The keys a lesson link's signature may hold under here: the lasting key, and the process's own, which
+        signed the links made here while the database could not keep a key (they check until the process ends)."""
+        return tuple(dict.fromkeys((self.lesson_secret().key, PROCESS_SECRET.key)))
 
     def track(self, session: str, page: str, run: Run, lesson_id: str = "") -> str:
         """Put `run` on the board (started under the lesson `lesson_id`, if any); each time it stops training

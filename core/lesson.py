@@ -5,13 +5,13 @@ locked value or drops the lock gets a page that says the link was changed.
 
     lesson = Lesson(new_lesson_id(), "cnn", {"lr": "0.01", "epochs": "1"}, locked=("epochs",), task="...")
     link_rules = {**lesson.params(secret), ...}             # lock=epochs&lesson=...&sig=...
-    verdict(LinkRules.read(query), "cnn", query, names, secret)  # SIGNED, HAND_WRITTEN, PLAIN or CHANGED
+    verdict(LinkRules.read(query), "cnn", query, names, [secret])  # SIGNED, HAND_WRITTEN, PLAIN or CHANGED
 
 A hand-written `lock=` without `sig` (and without a lesson) is taken as a convenience: it prevents
 accidents, not a determined student. The secret is LIVELAB_LESSON_SECRET, else one made once and kept
 in the results database (shared by replicas on one PostgreSQL, surviving restarts), else, while the
 database cannot answer, one of this process's own (`ServerSecret.lasting` is False: links made now
-stop checking after a restart).
+check only on this process, until it ends; core/classroom.py asks the database again).
 """
 
 from __future__ import annotations
@@ -105,14 +105,16 @@ def signed(secret: bytes, sig: str, page: str, values: Mapping[str, str], locked
     return hmac.compare_digest(sig.encode(), sign(secret, page, values, locked).encode())
 
 
-def verdict(rules: LinkRules, page: str, values: Mapping[str, str], names: Sequence[str], secret: bytes) -> str:
+def verdict(rules: LinkRules, page: str, values: Mapping[str, str], names: Sequence[str],
+            keys: Sequence[bytes]) -> str:
     """How far to trust a link's locks. PLAIN: no lock, no lesson; HAND_WRITTEN: `lock=` without a
     signature or a lesson; SIGNED: the signature holds; CHANGED: a lesson id or a signature is there and
     the signature does not hold (a value edited, the lock dropped, `sig` dropped, another page's or another
-    server's signature). `values`: the link's settings as written; `names`: the page's settings."""
+    server's signature). `values`: the link's settings as written; `names`: the page's settings; `keys`: those
+    a signature may hold under (Classroom.lesson_keys)."""
     if not rules.sig and not rules.lesson_id:
         return HAND_WRITTEN if rules.locked else PLAIN
-    if rules.sig and signed(secret, rules.sig, page, values, rules.lock_list(names)):
+    if rules.sig and any(signed(key, rules.sig, page, values, rules.lock_list(names)) for key in keys):
         return SIGNED
     return CHANGED
 
@@ -133,10 +135,10 @@ def server_secret(stored: Callable[[Callable[[], str]], str | None]) -> ServerSe
     kept = stored(lambda: secrets.token_urlsafe(SECRET_BYTES))
     if kept:
         return ServerSecret(kept.encode(), True)
-    return ServerSecret(_process_secret, False)
+    return PROCESS_SECRET
 
 
-_process_secret = secrets.token_bytes(SECRET_BYTES)
+PROCESS_SECRET = ServerSecret(secrets.token_bytes(SECRET_BYTES), False)
 
 
 def _names(text: str) -> tuple[str, ...]:

@@ -116,6 +116,23 @@ def test_the_teacher_creates_a_lesson_and_narrows_the_board_to_it(this_class, mo
     assert len(at.dataframe[0].value) == 1
 
 
+def test_a_lesson_made_while_the_database_keeps_no_key_is_said_to_end_with_the_server_and_checks_here(
+        this_class, monkeypatch):
+    monkeypatch.setenv("LIVELAB_TEACHER_PASSWORD", "pw")
+    monkeypatch.delenv("LIVELAB_LESSON_SECRET", raising=False)
+    monkeypatch.setattr(this_class.store, "lesson_secret", lambda make: None)  # it keeps lessons, not the key
+    at = AppTest.from_file(ROOT_APP, default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/class_board.py").run()
+    at.text_input(key="board.password").input("pw")
+    at.button[0].click().run()
+    at.button(key="lesson.builder.create").click().run()
+    assert not at.exception and "stops working when the server restarts" in at.warning[0].value
+    link = next(block.value for block in at.code if "lesson=" in block.value)
+    student = open_link(dict(parse_qsl(link.partition("?")[2])))
+    assert not student.warning and student.slider(key="widget.cnn.epochs").disabled  # signed by this process
+
+
 def test_a_locked_network_is_its_link_text_disabled_and_the_run_builds_it(this_class):
     at = open_link({"blocks": "8c3-p,16c3-bn-p", "fc": "32", "lock": "blocks,fc"})
     blocks, hidden = at.text_input(key="widget.cnn.blocks"), at.text_input(key="widget.cnn.fc")

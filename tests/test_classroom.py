@@ -4,8 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from core import classroom as classroom_module
 from core.base import TrainingDiverged
 from core.classroom import Classroom
+from core.lesson import PROCESS_SECRET, SIGNED, LinkRules, ServerSecret, verdict
 from core.models import CNNSpec
 from core.registry import Registry
 from core.results import ResultsStore, default_url
@@ -13,6 +15,7 @@ from core.run import classifier_run
 from core.runner import BackgroundRun
 from core.training import ClassifierConfig, StepRecord
 from tests.conftest import wait_until
+from tests.test_lesson import LESSON
 
 QUICK = ClassifierConfig(max_steps=6, eval_every=3, embed_method="none", test_size=50)
 
@@ -102,3 +105,42 @@ def test_a_class_served_by_two_servers_is_whole_on_each_board(tmp_path, tiny_dig
     assert (seen.name, seen.status, seen.steps, seen.settings) == ("Bo", "finished", 6, {"lr": 0.001})
     for store in stores:
         store.close()
+
+
+class DatabaseForTheKey:
+    """A results store's lesson key (ResultsStore.lesson_secret): none while the database is down."""
+
+    def __init__(self):
+        self.down, self.asked = True, 0
+
+    def lesson_secret(self, make) -> str | None:
+        self.asked += 1
+        return None if self.down else "kept in the database"
+
+
+def test_a_lesson_key_the_database_could_not_keep_is_asked_for_again_and_its_links_still_check(
+        monkeypatch, fresh_environment):
+    monkeypatch.delenv("LIVELAB_LESSON_SECRET", raising=False)
+    database = DatabaseForTheKey()
+    classroom = Classroom(Registry(), database)
+    assert classroom.lesson_secret() == PROCESS_SECRET  # down when the first link was checked
+    made_while_down = {**LESSON.values, **LESSON.params(classroom.lesson_secret().key)}
+    assert database.asked == 1  # not on every page run: at most every SECRET_RETRY_S
+    database.down = False
+    assert classroom.lesson_secret(ask_again=True) == ServerSecret(b"kept in the database", True)  # a lesson saved
+    monkeypatch.setattr(classroom_module, "SECRET_RETRY_S", 0.0)
+    assert classroom.lesson_secret().lasting and database.asked == 2  # a lasting key is found once
+    made_now = {**LESSON.values, **LESSON.params(classroom.lesson_secret().key)}
+    for query in (made_while_down, made_now):
+        assert verdict(LinkRules.read(query), "cnn", query, list(LESSON.values), classroom.lesson_keys()) == SIGNED
+    assert made_while_down["sig"] != made_now["sig"]
+
+
+def test_a_server_whose_database_stays_down_asks_it_again_after_a_while(monkeypatch, fresh_environment):
+    monkeypatch.delenv("LIVELAB_LESSON_SECRET", raising=False)
+    database = DatabaseForTheKey()
+    classroom = Classroom(Registry(), database)
+    monkeypatch.setattr(classroom_module, "SECRET_RETRY_S", 0.0)
+    assert not classroom.lesson_secret().lasting
+    database.down = False
+    assert classroom.lesson_secret() == ServerSecret(b"kept in the database", True)

@@ -35,7 +35,7 @@ def link(**changes: str | None) -> dict[str, str]:
 
 
 def judge(query: dict[str, str], page: str = "cnn", secret: bytes = SECRET) -> str:
-    return verdict(LinkRules.read(query), page, query, NAMES, secret)
+    return verdict(LinkRules.read(query), page, query, NAMES, [secret])
 
 
 def test_the_builders_link_is_signed_and_short():

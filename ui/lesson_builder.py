@@ -20,7 +20,7 @@ from ui.i18n import has, t
 from ui.page_specs import PAGES
 
 KEY = "lesson.builder"
-CREATED_KEY = f"{KEY}.created"  # (link, lesson id) of the lesson just created
+CREATED_KEY = f"{KEY}.created"  # (link, lesson id, whether its key lasts) of the lesson just created
 QR_WIDTH_PX = 480  # on a projected board: a phone at the back of the room still reads it
 ALL_RUNS = ""
 KNOWN_KEY = "board.lessons_known"  # {lesson id: Lesson | None}, looked up once per tab
@@ -53,21 +53,22 @@ def build(classroom: Classroom) -> None:
             except Exception as error:  # noqa: BLE001 - no link for a lesson the students could not find
                 st.error(t("lesson.builder.not_saved", problem=str(error).splitlines()[0][:200]), icon="🗄️")
                 return
-            st.session_state[CREATED_KEY] = _link(classroom, lesson), lesson.id
+            secret = classroom.lesson_secret(ask_again=True)  # the database has just kept the lesson: it answers
+            st.session_state[CREATED_KEY] = _link(lesson, secret.key), lesson.id, secret.lasting
         if CREATED_KEY in st.session_state:
-            _hand_out(classroom, *st.session_state[CREATED_KEY])
+            _hand_out(*st.session_state[CREATED_KEY])
 
 
-def _link(classroom: Classroom, lesson: Lesson) -> str:
+def _link(lesson: Lesson, key: bytes) -> str:
     """The lesson's link: the page's address on this server (as the teacher's browser reached it), its
     settings, language and dataset, then its rules and signature."""
     link = controls.share_link(lesson.values, page_path=PAGES[lesson.page].url_path)
-    return f"{link}&{urlencode(lesson.params(classroom.lesson_secret().key))}"
+    return f"{link}&{urlencode(lesson.params(key))}"
 
 
-def _hand_out(classroom: Classroom, link: str, lesson_id: str) -> None:
+def _hand_out(link: str, lesson_id: str, lasting: bool) -> None:
     st.success(t("lesson.builder.created", id=lesson_id), icon="✅")
-    if not classroom.lesson_secret().lasting:
+    if not lasting:
         st.warning(t("lesson.builder.secret_not_kept"), icon="⚠️")
     st.code(link, language=None, wrap_lines=True)  # its copy button is the one to use
     st.image(qr.png(link), width=QR_WIDTH_PX, caption=t("lesson.builder.qr_caption"))

@@ -60,7 +60,7 @@ def read_link(page: str, names: Sequence[str], query: Mapping[str, str]) -> tupl
         return PageRules(frozenset(link.lock_list(names)), _hidden(link, names)), query
     from core import classroom  # imports torch: only a lesson's link needs it
 
-    trust = verdict(link, page, query, names, classroom.server().lesson_secret().key)
+    trust = verdict(link, page, query, names, classroom.server().lesson_keys())
     lesson = _known_lesson(classroom.server().store, link.lesson_id, page) if link.lesson_id else None
     if trust == CHANGED:
         if lesson is None:
