@@ -33,12 +33,18 @@ while one does. Only the first worker trains on more than the even share (see _f
     scheduler.submit(job)       # job: step() -> bool, share, not_before; see core.runner.BackgroundRun
     scheduler.place(job)        # where it stands in line, while it waits for a turn
 
+When the process ends, the server's scheduler closes (`close`, at exit): each worker ends after its
+step in progress. torch aborts a process (std::terminate, exit status 134) whose interpreter exits
+while one of its threads is in an op: a test run or a script that ended with a run training did.
+(A Streamlit server's Ctrl-C ends the sessions first, which stops their runs.)
+
 Settings: LIVELAB_TRAINING_SLOTS (runs advanced at once) and LIVELAB_TRAINING_THREADS (torch
 threads shared among them), read by core/environment.py; README, "A class on one link".
 """
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from collections import Counter, deque
@@ -56,6 +62,7 @@ MAX_DEFAULT_SLOTS = 4  # more workers than this only fight over Python's lock (e
 QUANTUM_S = 0.5  # a run's turn, in its worker's CPU time; a step in progress always finishes first
 WALL_QUANTA = 4  # ...but no longer than this many quanta of wall time (a run that waits uses no CPU)
 MAX_DEBT_QUANTA = 10  # the most turns a share skips for one long step: it must not wait for minutes
+CLOSE_WAIT_S = 30.0  # how long the process's end waits for the steps (or evaluations) in progress
 
 
 class Job(Protocol):
@@ -102,12 +109,16 @@ class Scheduler:
         self._aside_busy = 0  # workers running a side task
         self._lead_idle = False  # whether the first worker waits for work (see _for_the_lead)
         self._workers: list[threading.Thread] = []
+        self._closing = False
 
     # --- what runs call ------------------------------------------------------------------------
 
     def submit(self, job: Job) -> None:
-        """Put `job` in line (once: a run already in line or being advanced stays where it is)."""
+        """Put `job` in line (once: a run already in line or being advanced stays where it is); after
+        `close`, nowhere."""
         with self._changed:
+            if self._closing:
+                return
             self._unwanted.discard(job)
             if job not in self._stepping and not self._waiting(job) and job not in self._resting:
                 self._put_back(job)
@@ -172,6 +183,17 @@ class Scheduler:
         with self._changed:
             self.threads = max(1, count)
 
+    def close(self, timeout: float = CLOSE_WAIT_S) -> bool:
+        """Train no more: each worker ends after the step or side task in progress, waited for up to
+        `timeout` seconds; whether they all ended. Runs stay as they are (the process is ending)."""
+        with self._changed:
+            self._closing = True
+            self._changed.notify_all()
+        deadline = time.monotonic() + timeout
+        for worker in self._workers:
+            worker.join(max(0.0, deadline - time.monotonic()))
+        return not any(worker.is_alive() for worker in self._workers)
+
     def load(self) -> int:
         """Runs waiting or training on the whole server (not those resting: they want no slot now)."""
         with self._changed:
@@ -181,7 +203,7 @@ class Scheduler:
 
     def _start_workers(self) -> None:
         """All the slots' workers, once there is work: the idle ones take side tasks (`aside`)."""
-        while len(self._workers) < self.slots:
+        while len(self._workers) < self.slots and not self._closing:
             worker = threading.Thread(target=self._work, args=(not self._workers,),
                                       name=f"livelab-slot-{len(self._workers)}", daemon=True)
             self._workers.append(worker)
@@ -206,10 +228,13 @@ class Scheduler:
             with self._changed:
                 self._idle += 1
                 self._lead_idle = self._lead_idle or lead
-                while not self._aside and not (self._wake_due() and (lead or not self._for_the_lead())):
+                while not self._closing and not self._aside and not (
+                        self._wake_due() and (lead or not self._for_the_lead())):
                     self._changed.wait(self._until_due())
                 self._idle -= 1
                 self._lead_idle = self._lead_idle and not lead
+                if self._closing:
+                    return
                 side = self._aside.popleft() if self._aside else None
                 if side is not None:
                     self._aside_busy += 1
@@ -319,7 +344,7 @@ class Scheduler:
         try:
             while True:
                 with self._changed:
-                    if job in self._unwanted:
+                    if job in self._unwanted or self._closing:
                         return False
                 if not job.step():
                     return False
@@ -354,6 +379,7 @@ def server() -> Scheduler:
         if _server is None:
             slots = slots_for(threads.TORCH_DEFAULT_THREADS, environment.current().training_slots)
             _server = Scheduler(slots, threads.training_budget())
+            atexit.register(_server.close)  # at exit, before the interpreter stops daemon threads mid-op
         return _server
 
 

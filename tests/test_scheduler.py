@@ -308,3 +308,19 @@ def test_default_slots_follow_the_cores_but_stay_few():
 def test_a_scheduler_needs_a_slot_and_a_thread():
     with pytest.raises(ValueError):
         Scheduler(slots=0, threads=2)
+
+
+def test_close_ends_the_workers_after_their_step_in_progress_and_takes_no_more_runs():
+    scheduler = Scheduler(slots=2, threads=2, quantum_s=0.02)
+    jobs = [BackgroundRun(steps(1000, seconds=0.01), 1000, scheduler) for _ in range(3)]
+    for job in jobs:
+        job.start()
+    wait_until(lambda: all(job.records for job in jobs[:2]))
+    assert scheduler.close(timeout=10)
+    done, waiting = [len(job.records) for job in jobs], scheduler.load()
+    time.sleep(0.1)
+    assert [len(job.records) for job in jobs] == done and all(n < 1000 for n in done)
+    later = BackgroundRun(steps(5), 5, scheduler)
+    later.start()
+    time.sleep(0.1)
+    assert not later.records and scheduler.load() == waiting  # not put in line

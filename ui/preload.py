@@ -12,6 +12,7 @@ anything held here).
 
 from __future__ import annotations
 
+import atexit
 import gc
 import importlib
 import threading
@@ -29,9 +30,11 @@ if TYPE_CHECKING:
 # while a dataset loads, under the dataset lock, so never by two threads at once either.
 HEAVY_MODULES = ("torch", "scipy.ndimage", "pandas", "plotly.graph_objects", "PIL.Image")
 
+EXIT_WAIT_S = 10.0  # how long the process's end waits for the warm-up (a download of MNIST may not end soon)
 _started = threading.Lock()
 _thread: threading.Thread | None = None
 _imported = threading.Event()
+_exiting = threading.Event()  # the process is ending: the warm-up does no more
 _torch_ready = threading.Event()
 _loading = threading.Lock()  # one dataset loads at a time: a second caller waits for it, then finds it
 _datasets: dict[tuple[str, str], ImageData] = {}  # (name, data folder) -> data
@@ -44,6 +47,7 @@ def start(download: bool) -> threading.Thread:
         if _thread is None:
             _thread = threading.Thread(target=_warm_up, args=(download,), name="livelab-preload", daemon=True)
             _thread.start()
+            atexit.register(_stop_at_exit)
     return _thread
 
 
@@ -69,6 +73,15 @@ def dataset(name: str, download: bool) -> ImageData:
     return _datasets[key]
 
 
+def _stop_at_exit() -> None:
+    """The warm-up stops at its next stage, and the one in progress is waited for: torch aborts a process
+    whose interpreter exits while a thread is in one of its ops (a test run that ended during the
+    rehearsal did; core/scheduler.py stops the training workers the same way)."""
+    _exiting.set()
+    if _thread is not None:
+        _thread.join(EXIT_WAIT_S)
+
+
 def _warm_up(download: bool) -> None:
     try:
         for module in HEAVY_MODULES:
@@ -80,10 +93,13 @@ def _warm_up(download: bool) -> None:
 
     threads.use_for_page()  # this thread's torch work is small; training threads keep the cores
     rehearse()
+    if _exiting.is_set():
+        return
     classroom.server()  # the class's registry and results database, opened before a page needs them
     # Everything imported so far lives as long as the server. Python's full collections walk every
     # object while holding its lock, which stalls training threads once torch is loaded (README,
     # "Threads"); frozen objects are left out of them.
     gc.freeze()
     _torch_ready.set()
-    dataset(DEFAULT, download)
+    if not _exiting.is_set():
+        dataset(DEFAULT, download)
