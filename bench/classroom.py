@@ -28,8 +28,10 @@ The load run (default), in order:
      student's rate over the fastest's; and the class throughput, the steps per second summed over
      the class, against a plain torch loop's steps per second (bench/plain_loop.py: the CNN page's
      defaults, --plain-steps steps, on the app's training threads), measured before the server
-     starts (step 0). The class's steps include the evaluations' time; --profile gives their share of
-     the server's CPU (below).
+     starts (step 0) and again once it has stopped (step 9): the class is set against the faster of
+     the two (the machine's pace drifted by a fifth within an hour here), printed after step 8. The
+     class's steps include the evaluations' time; --profile gives their share of the server's CPU
+     (below).
      The text is as fresh as the page's last redraw (0.5 s or more when drawing is slow). A run that
      ends inside the window is marked: its rate undercounts it.
   5. 10 s into the window, a newcomer (a fresh Chromium context) opens the home page and then the
@@ -48,6 +50,7 @@ The load run (default), in order:
      from its storage lazily, when something is next written to it: nothing is reaped while nobody
      comes. So the benchmark then knocks (opens a websocket and closes it, which stores one more
      session and reaps the expired ones) and reads RSS and CPU again.
+  9. the server stopped, the plain loop again; the class throughput against the faster plain rate.
 
 --memory instead measures what a student costs the server in memory (protocol clients, one at a time):
   base: RSS once the first page (home) has been drawn; then one student trains every page, each run
@@ -283,12 +286,7 @@ def load(args: argparse.Namespace) -> None:
     print(f"classroom  {args.students} students ({args.client} clients) on /{args.page}, data {args.data}"
           f"{', ' + args.query if args.query else ''}, window {args.train_seconds:g} s, "
           f"server.disconnectedSessionTTL {args.session_ttl} s; {describe_machine()}", flush=True)
-    plain_rate = None
-    if args.plain_steps:
-        seconds, used = plain_loop(args.data, args.root, args.plain_steps)
-        plain_rate = args.plain_steps / seconds
-        print(f"plain      the CNN page's defaults in a plain torch loop on {used} threads, before the class: "
-              f"{args.plain_steps} steps in {seconds:.1f} s, {plain_rate:.1f} steps/s", flush=True)
+    plain_before = plain_rate(args, "before the class")
     loop = EventLoopThread()
     server = start_server(args)
     try:
@@ -297,15 +295,30 @@ def load(args: argparse.Namespace) -> None:
             "benchmark": lambda: [os.getpid()], "driver": procstat.driver_processes,
         }) as watch:
             print(f"server     healthy: rss {watch.now('server').rss:.0f} MB", flush=True)
-            run_class(args, server, browser, loop, watch, plain_rate)
+            class_rate = run_class(args, server, browser, loop, watch)
     finally:
         harness.stop_server(server)
         loop.close()
+    if args.plain_steps:
+        plain = max(plain_before, plain_rate(args, "after the class"))  # the denominator that flatters us less
+        print(f"throughput the class's training steps/s summed: {class_rate:.1f} -> {class_rate / plain:.2f}x the "
+              f"plain loop's faster rate, {plain:.1f} steps/s (evaluations included)", flush=True)
     print(f"classroom  done; {describe_machine()}")
 
 
-def run_class(args, server: harness.Server, browser, loop: EventLoopThread, watch: procstat.Watch,
-              plain_rate: float | None) -> None:
+def plain_rate(args: argparse.Namespace, when: str) -> float:
+    """Steps 0 and 9: the plain loop's steps per second, alone on the machine (0.0 with --plain-steps 0)."""
+    if not args.plain_steps:
+        return 0.0
+    seconds, used = plain_loop(args.data, args.root, args.plain_steps)
+    rate = args.plain_steps / seconds
+    print(f"plain      the CNN page's defaults in a plain torch loop on {used} threads, {when}: "
+          f"{args.plain_steps} steps in {seconds:.1f} s, {rate:.1f} steps/s", flush=True)
+    return rate
+
+
+def run_class(args, server: harness.Server, browser, loop: EventLoopThread, watch: procstat.Watch) -> float:
+    """Steps 2-8; the class's training steps per second, summed."""
     query = query_of(args)
     home, cnn = first_visit(browser, server.url, query)
     time.sleep(2)  # the first visitor's session settles (its tab is closed)
@@ -319,18 +332,19 @@ def run_class(args, server: harness.Server, browser, loop: EventLoopThread, watc
     print(f"students   {args.students} pages drawn (Train enabled) {seated:.1f} s after they were opened; "
           f"server rss {watch.now('server').rss:.0f} MB", flush=True)
     students.press_train()
-    window(args, server, browser, watch, students, before, plain_rate)
+    class_rate = window(args, server, browser, watch, students, before)
     errors = students.errors()
     if errors:
         print(f"errors     {len(errors)} students saw an exception; the first: {errors[0]}")
 
     students.leave()
     after_closing(args, server, watch, loop, before)
+    return class_rate
 
 
-def window(args, server: harness.Server, browser, watch: procstat.Watch, students, before: float,
-           plain_rate: float | None) -> None:
-    """Steps 4-6: progress over the window, a newcomer in it, what everything cost in it."""
+def window(args, server: harness.Server, browser, watch: procstat.Watch, students, before: float) -> float:
+    """Steps 4-6: progress over the window, a newcomer in it, what everything cost in it; the class's
+    training steps per second, summed."""
     start, machine = {group: watch.now(group) for group in watch.groups}, procstat.machine_cpu_seconds()
     first = students.progress()
     profile = ServerProfile.start(server.pid, args.train_seconds) if args.profile else None
@@ -344,7 +358,7 @@ def window(args, server: harness.Server, browser, watch: procstat.Watch, student
     last = students.progress()
     end = {group: watch.now(group) for group in watch.groups}
     machine = procstat.machine_cpu_seconds() - machine
-    print_progress(first, last, plain_rate)
+    class_rate = print_progress(first, last)
     if profile is not None:
         print(f"profile    the server's CPU over the window (py-spy): {profile.summary()}", flush=True)
     seconds = end["server"].at - start["server"].at
@@ -358,6 +372,7 @@ def window(args, server: harness.Server, browser, watch: procstat.Watch, student
     print(f"harness    over the window: this benchmark {cores['benchmark']:.2f} cores, Playwright's driver "
           f"{cores['driver']:.2f}; the rest of the machine: {max(0.0, machine / seconds - sum(cores.values())):.2f} "
           f"cores", flush=True)
+    return class_rate
 
 
 def served_visit(url: str, query: str) -> tuple[float, float]:
@@ -374,9 +389,8 @@ def served_visit(url: str, query: str) -> tuple[float, float]:
         loop.close()
 
 
-def print_progress(first: list[Progress], last: list[Progress], plain_rate: float | None) -> None:
-    """Each student's steps over the window, the slowest-to-fastest ratio of their rates, and their sum
-    against a plain loop's `plain_rate` (steps per second) when given."""
+def print_progress(first: list[Progress], last: list[Progress]) -> float:
+    """Each student's steps over the window and the slowest-to-fastest ratio of their rates; their sum."""
     rates = []
     for number, (a, b) in enumerate(zip(first, last, strict=True), start=1):
         seconds = b.at - a.at
@@ -389,9 +403,7 @@ def print_progress(first: list[Progress], last: list[Progress], plain_rate: floa
     print(f"progress   slowest/fastest: {min(rates) / fastest if fastest else 0:.2f} ({min(rates):.2f} vs "
           f"{fastest:.2f} steps/s; median {statistics.median(rates):.2f}; "
           f"{sum(rate > 0 for rate in rates)} of {len(rates)} progressed)", flush=True)
-    against = f" -> {sum(rates) / plain_rate:.2f}x a plain loop's {plain_rate:.1f} steps/s" if plain_rate else ""
-    print(f"throughput the class's training steps/s summed: {sum(rates):.1f}{against} (evaluations included)",
-          flush=True)
+    return sum(rates)
 
 
 def after_closing(args, server: harness.Server, watch: procstat.Watch, loop: EventLoopThread, before: float) -> None:
