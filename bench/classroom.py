@@ -244,8 +244,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true",
                         help="sample the server with py-spy over the window and print where its CPU went: training "
                              "steps, evaluations, t-SNE frames, pages")
-    parser.add_argument("--plain-steps", type=int, default=300,
-                        help="steps of the plain loop the class throughput is set against (0: leave it out)")
+    parser.add_argument("--plain-steps", type=int, default=1200,
+                        help="steps of the plain loop the class throughput is set against, timed before and after "
+                             "the class (default: an epoch, as the issue timed it; 0: leave it out)")
     parser.add_argument("--memory", action="store_true", help="measure memory per student instead (see above)")
     parser.add_argument("--board", action="store_true",
                         help="measure the teacher's board: windows without, with and without it (see above)")
