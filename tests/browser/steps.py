@@ -14,8 +14,8 @@ RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
 EXCEPTION = "[data-testid='stException']"
 # A run to click Stop in mid-way: two epochs of the tests' data at batch 512 are 52 steps, 40 under the test
 # server's cap (BROWSER_MAX_STEPS), slowed by an evaluation every 10. Playwright's click waits for the live
-# page to settle, so a Stop clicked at step ~10 lands ~10 steps later on a quiet machine; one epoch (26 steps)
-# was over first in a busy full run.
+# page to settle, so on a quiet machine the run stopped 4-11 steps past the step shown at the click; one
+# epoch (26 steps) was over first in a busy full run.
 SLOW_RUN = "cnn?batch_size=512&eval_every=10&epochs=2&lang=en"
 
 
